@@ -1,0 +1,30 @@
+// Package asm holds jitffi's hand-written assembly: the doors through which Go code runs a
+// JIT-compiled call stub on the thread's system (g0) stack.
+//
+// A call stub is a C-ABI function of one argument, a pointer to a call frame that starts
+// with a Header. Two doors lead to it:
+//
+//   - CallDefault goes through runtime.cgocall, exactly as cgo does: the goroutine enters a
+//     system call, so a C function that blocks releases its P and the garbage collector
+//     keeps running. It needs the runtime's cgo support (CGO_ENABLED=1) on Linux.
+//   - CallFast goes through runtime·asmcgocall only: it switches to the system stack and
+//     calls the stub with no scheduler transition. It is for short C functions that never
+//     block and never call back into Go; while one runs, its P runs nothing else and a
+//     stop-the-world pause waits for it.
+//
+// JIT code never runs as a frame of a goroutine stack: both doors switch to g0 first, so
+// the garbage collector only ever unwinds ordinary Go and assembly frames.
+package asm
+
+// Header is the fixed start of every call frame. The assembly reads Stub through the
+// offsets the compiler writes to go_asm.h; the JIT stub reads Fn and writes Errno.
+type Header struct {
+	// Stub is the address of the JIT-compiled call stub to run.
+	Stub uintptr
+	// Fn is the address of the C function the stub calls.
+	Fn uintptr
+	// Errno receives errno (GetLastError on Windows) read right after the call, when the
+	// stub was compiled to capture it.
+	Errno int32
+	_     int32
+}

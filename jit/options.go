@@ -1,0 +1,24 @@
+package jit
+
+// ErrnoKind says how a stub reads the C library's error code right after the call.
+type ErrnoKind uint8
+
+// The ways to read the error code.
+const (
+	// NoErrno: the stub does not read it.
+	NoErrno ErrnoKind = iota
+	// ErrnoLocation: ErrnoFunc returns a pointer to the calling thread's errno (glibc's and
+	// musl's __errno_location); the stub stores the int it points to in Header.Errno.
+	ErrnoLocation
+	// ErrnoValue: ErrnoFunc returns the error code itself (Windows' GetLastError).
+	ErrnoValue
+)
+
+// Options are the compile-time choices for a stub other than its plan. Two requests with
+// equal plans and equal Options share one stub.
+type Options struct {
+	Errno ErrnoKind
+	// ErrnoFunc is the address of the C function that yields the error code; it must be
+	// set when Errno is not NoErrno.
+	ErrnoFunc uintptr
+}

@@ -1,5 +1,7 @@
 package jit
 
+import "github.com/jitffi/jitffi/abi"
+
 // ErrnoKind says how a stub reads the C library's error code right after the call.
 type ErrnoKind uint8
 
@@ -17,6 +19,10 @@ const (
 // Options are the compile-time choices for a stub other than its plan. Two requests with
 // equal plans and equal Options share one stub.
 type Options struct {
+	// Entry is the calling convention the stub itself is entered with; zero means the
+	// plan's ABI. A Linux host running a Win64 plan against gcc ms_abi functions enters the
+	// stub SysV-style, with the frame in rdi, and the stub calls the target Win64-style.
+	Entry abi.ABI
 	Errno ErrnoKind
 	// ErrnoFunc is the address of the C function that yields the error code; it must be
 	// set when Errno is not NoErrno.

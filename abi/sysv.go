@@ -1,0 +1,235 @@
+package abi
+
+import "fmt"
+
+// This file implements the x86-64 System V psABI, section 3.2.3 "Parameter Passing", as
+// gcc 12 implements it (gcc is the oracle where the document is vague). It is portable:
+// nothing here depends on the host, so SysV plans can be made and tested anywhere.
+
+func init() { classifiers[SysV] = classifySysV }
+
+// sysvClass is the class of one eightbyte. The order matters: merging two classes keeps
+// the greater one, which is the psABI's merge rule for the classes the type model can
+// produce (NO_CLASS yields to anything, INTEGER beats SSE). X87 and SSEUP never arise
+// because the model has no long double, __int128 or vector types.
+type sysvClass uint8
+
+const (
+	sysvNone sysvClass = iota
+	sysvSSE
+	sysvInteger
+)
+
+var (
+	sysvIntArgRegs    = [...]Reg{RDI, RSI, RDX, RCX, R8, R9}
+	sysvSSEArgRegs    = [...]Reg{XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7}
+	sysvIntResultRegs = [...]Reg{RAX, RDX}
+	sysvSSEResultRegs = [...]Reg{XMM0, XMM1}
+)
+
+// sysvEightbytes classifies a value of type t. It returns the class of each eightbyte, or
+// ok == false when the value belongs to MEMORY: more than 16 bytes, or some scalar inside it
+// not at its natural alignment. gcc decides misalignment per scalar leaf, so a packed
+// struct whose members all happen to be aligned still travels in registers.
+func sysvEightbytes(t *Type) (classes []sysvClass, ok bool) {
+	if t.Size() > 16 {
+		return nil, false
+	}
+	classes = make([]sysvClass, (t.Size()+7)/8)
+	if !sysvMerge(t, 0, classes) {
+		return nil, false
+	}
+	return classes, true
+}
+
+// sysvMerge merges into classes the class of every scalar leaf of t, which sits at byte
+// offset off of the whole value. Arrays are walked element by element and every member of
+// a union is visited, so a float sharing an eightbyte with any integer makes it INTEGER.
+func sysvMerge(t *Type, off int, classes []sysvClass) bool {
+	switch {
+	case t.Kind.IsScalar():
+		// gcc tests the offset against the scalar's size, which in this model is its
+		// natural alignment.
+		if off%t.Size() != 0 {
+			return false
+		}
+		c := sysvInteger
+		if t.Kind.IsFloat() {
+			c = sysvSSE
+		}
+		i := off / 8
+		classes[i] = max(classes[i], c)
+	case t.Kind == Struct:
+		for _, f := range t.Fields {
+			if !sysvMerge(f.Type, off+f.Offset, classes) {
+				return false
+			}
+		}
+	case t.Kind == Union:
+		for _, f := range t.Fields {
+			if !sysvMerge(f.Type, off, classes) {
+				return false
+			}
+		}
+	case t.Kind == Array:
+		for i := 0; i < t.Len; i++ {
+			if !sysvMerge(t.Elem, off+i*t.Elem.Size(), classes) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sysvExtension returns how a narrow integer is widened: gcc and clang callers extend
+// char, short and _Bool arguments to 32 bits and clang callees rely on it, while callees
+// leave narrow results unextended, so stubs must widen in both directions.
+func sysvExtension(k Kind) Extension {
+	switch k {
+	case Int8, Int16:
+		return SignExtend32
+	case Bool, Uint8, Uint16:
+		return ZeroExtend32
+	}
+	return NoExtension
+}
+
+// sysvParts assigns registers to the eightbytes of a value in eightbyte order, taking
+// integer registers from ints and SSE registers from sses. NO_CLASS eightbytes (padding
+// that an aligned attribute adds at the end) take no register, as in gcc.
+func sysvParts(size int, classes []sysvClass, ints, sses []Reg) []Part {
+	var parts []Part
+	for i, c := range classes {
+		p := Part{Offset: 8 * i, Size: min(8, size-8*i)}
+		switch c {
+		case sysvInteger:
+			p.Reg, ints = ints[0], ints[1:]
+		case sysvSSE:
+			p.Reg, sses = sses[0], sses[1:]
+		default:
+			continue
+		}
+		parts = append(parts, p)
+	}
+	return parts
+}
+
+// sysvCount returns how many integer and SSE registers the eightbytes need.
+func sysvCount(classes []sysvClass) (ints, sses int) {
+	for _, c := range classes {
+		switch c {
+		case sysvInteger:
+			ints++
+		case sysvSSE:
+			sses++
+		}
+	}
+	return ints, sses
+}
+
+// checkSysVType rejects types that no C declaration produces, which Classify's own
+// signature check does not look inside.
+func checkSysVType(t *Type, what string) error {
+	switch {
+	case t == nil:
+		return fmt.Errorf("abi: %s has a member with no type", what)
+	case t.Kind > Array:
+		return fmt.Errorf("abi: %s has a member of unknown kind %v", what, t.Kind)
+	case t.Kind == Array:
+		if t.Elem == nil || t.Len < 0 {
+			return fmt.Errorf("abi: %s has a malformed array", what)
+		}
+		if t.Elem.Kind == Void {
+			return fmt.Errorf("abi: %s has an array of void", what)
+		}
+		return checkSysVType(t.Elem, what)
+	case t.Kind.IsAggregate():
+		for _, f := range t.Fields {
+			if f.Type != nil && f.Type.Kind == Void {
+				return fmt.Errorf("abi: %s has a void member %q", what, f.Name)
+			}
+			if f.Type == nil || f.Offset < 0 || f.Offset+f.Type.Size() > t.Size() {
+				return fmt.Errorf("abi: %s has a malformed member %q", what, f.Name)
+			}
+			if err := checkSysVType(f.Type, what); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// classifySysV places every argument and the result of sig under the SysV psABI.
+func classifySysV(sig *Signature) (*Plan, error) {
+	if err := checkSysVType(sig.Result, "the result"); err != nil {
+		return nil, err
+	}
+	for i, t := range sig.Params {
+		if err := checkSysVType(t, fmt.Sprintf("parameter %d", i)); err != nil {
+			return nil, err
+		}
+	}
+
+	p := &Plan{
+		ABI:         SysV,
+		Sig:         sig,
+		Args:        make([]ArgPlan, len(sig.Params)),
+		StackAlign:  16,
+		CopyAlign:   1,
+		VectorCount: -1,
+	}
+	ints, sses := sysvIntArgRegs[:], sysvSSEArgRegs[:]
+
+	p.Result = ResultPlan{Type: sig.Result}
+	if r := sig.Result; r.Kind != Void && r.Size() > 0 {
+		if classes, ok := sysvEightbytes(r); ok {
+			p.Result.Parts = sysvParts(r.Size(), classes, sysvIntResultRegs[:], sysvSSEResultRegs[:])
+			p.Result.Extend = sysvExtension(r.Kind)
+		} else {
+			// The buffer's address is the hidden first argument, so it takes rdi
+			// before any declared parameter.
+			p.Result.Indirect, p.Result.HiddenReg, p.Result.ReturnedIn = true, ints[0], RAX
+			ints = ints[1:]
+		}
+	}
+
+	stack := 0
+	for i, t := range sig.Params {
+		a := &p.Args[i]
+		a.Type = t
+		if sig.IsVariadic() && i >= sig.Fixed && t.Kind == Float32 {
+			// C's default argument promotions; the narrow integers' promotion to int
+			// is the same 32-bit extension named arguments already get.
+			a.Type, a.Promoted = Scalar(Float64), true
+		}
+		t = a.Type
+		a.Extend = sysvExtension(t.Kind)
+		if t.Size() == 0 {
+			a.Passing = Ignored
+			continue
+		}
+		if classes, ok := sysvEightbytes(t); ok {
+			ni, ns := sysvCount(classes)
+			// All or nothing: an argument that does not fit entirely goes to the stack,
+			// and the registers it could not use stay free for later arguments.
+			if ni <= len(ints) && ns <= len(sses) {
+				a.Passing = InRegisters
+				a.Parts = sysvParts(t.Size(), classes, ints, sses)
+				ints, sses = ints[ni:], sses[ns:]
+				continue
+			}
+		}
+		// gcc aligns a stack argument to its own alignment even above 16 bytes, and then
+		// realigns the whole outgoing area to match.
+		align := max(8, t.Align())
+		stack = alignUp(stack, align)
+		a.Passing, a.StackOffset, a.StackSize = OnStack, stack, alignUp(t.Size(), 8)
+		stack += a.StackSize
+		p.StackAlign = max(p.StackAlign, align)
+	}
+	p.StackSize = alignUp(stack, p.StackAlign)
+	if sig.IsVariadic() {
+		p.VectorCount = len(sysvSSEArgRegs) - len(sses)
+	}
+	return p, nil
+}

@@ -1,9 +1,9 @@
 module github.com/jitffi/jitffi
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	golang.org/x/arch v0.24.0 // indirect
-	golang.org/x/sys v0.41.0 // indirect
+	golang.org/x/sys v0.41.0
 )

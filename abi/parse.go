@@ -1,0 +1,847 @@
+package abi
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// A DataModel fixes the sizes and signedness of C's plain integer types (char, long),
+// which differ between platforms. Fixed-width types (int32_t, ...) and pointers are the
+// same in every model.
+type DataModel uint8
+
+// The data models the parser knows. All of them have 8-byte pointers.
+const (
+	// LP64 is Linux and macOS on amd64 and macOS on arm64: long is 8 bytes, char is signed.
+	LP64 DataModel = iota
+	// LP64UnsignedChar is Linux on arm64: as LP64, but plain char is unsigned.
+	LP64UnsignedChar
+	// LLP64 is Windows: long is 4 bytes, char is signed.
+	LLP64
+)
+
+var dataModelNames = [...]string{LP64: "LP64", LP64UnsignedChar: "LP64UnsignedChar", LLP64: "LLP64"}
+
+// String returns the data model's name.
+func (m DataModel) String() string {
+	if int(m) < len(dataModelNames) {
+		return dataModelNames[m]
+	}
+	return fmt.Sprintf("DataModel(%d)", uint8(m))
+}
+
+// A ParseError reports text that ParseSignature or ParseType cannot read: where the
+// problem is and what was expected there.
+type ParseError struct {
+	// Text is the whole text given to the parser.
+	Text string
+	// Pos is the byte offset in Text of the token at fault.
+	Pos int
+	// Msg says what is wrong, usually what was expected and what was found.
+	Msg string
+}
+
+// Error returns the message with the text and the position, as in
+// `abi: parse "int32_t (int" at 12: expected ',' or ')' after parameter, found end of input`.
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("abi: parse %q at %d: %s", e.Text, e.Pos, e.Msg)
+}
+
+// Limits that keep every size computation far from integer overflow.
+const (
+	maxTypeSize  = 1<<31 - 1 // largest sizeof accepted, in bytes
+	maxAlignAttr = 1 << 28   // largest __attribute__((aligned(N))), as in gcc for ELF
+	maxDepth     = 200       // deepest nesting of struct and union definitions
+)
+
+// ParseSignature parses a C function type at one call site under the LP64 data model.
+//
+// The text is the result type followed by the parameter list in parentheses, as in a C
+// declaration without the function name:
+//
+//	struct{float x; float y; float z;} (int32_t, double)
+//	int32_t (const char*, ..., double, int32_t)
+//	void (void)
+//
+// Parameters after "..." are the variadic arguments of this call: Signature.Fixed is the
+// number of parameters before "...", or -1 when there is no "...". "()" and "(void)" both
+// mean no parameters. Parameters may carry names, which are ignored.
+//
+// Types are the C scalar types (void, _Bool/bool, char, short, int, long, long long in
+// their signed and unsigned forms, float, double), the fixed-width and pointer-sized
+// typedefs of stdint.h and stddef.h (int8_t..uint64_t, size_t, ssize_t, intptr_t,
+// uintptr_t, ptrdiff_t), pointers ("T*", pointee not kept), and struct and union
+// definitions with their members inline, optionally marked __attribute__((packed))
+// (structs only) and __attribute__((aligned(N))). Members may be arrays ("T name[3][2]")
+// and may be unnamed. const, volatile and restrict are accepted and ignored; comments are
+// skipped. The parser rejects, with a *ParseError, what C rejects and what jitffi does not
+// support: long double, _Complex, __int128, enums, bit-fields, function types, named
+// (tag-only) struct references, arrays as parameters or results, and void mixed with
+// other parameters.
+func ParseSignature(text string) (*Signature, error) {
+	return ParseSignatureModel(text, LP64)
+}
+
+// ParseSignatureModel is ParseSignature under the given data model, which decides the
+// sizes of long and the signedness of plain char.
+func ParseSignatureModel(text string, m DataModel) (sig *Signature, err error) {
+	p, err := newParser(text, m)
+	if err != nil {
+		return nil, err
+	}
+	defer p.recover(&err)
+	sig = p.parseSignature()
+	return sig, nil
+}
+
+// ParseType parses one C type under the LP64 data model, in the syntax ParseSignature
+// accepts for a parameter or result, for example "struct{int32_t a; double b[2];}" or
+// "const char*". Unlike a parameter, the type may also be an array, such as "float[4]",
+// so that ParseType reads back what Type.String prints for every type.
+func ParseType(text string) (*Type, error) {
+	return ParseTypeModel(text, LP64)
+}
+
+// ParseTypeModel is ParseType under the given data model.
+func ParseTypeModel(text string, m DataModel) (t *Type, err error) {
+	p, err := newParser(text, m)
+	if err != nil {
+		return nil, err
+	}
+	defer p.recover(&err)
+	t = p.parseStandaloneType()
+	return t, nil
+}
+
+// Token kinds.
+const (
+	tokEOF = iota
+	tokIdent
+	tokNumber
+	tokPunct // ( ) { } [ ] , ; * : and ...
+)
+
+type token struct {
+	kind int
+	text string
+	pos  int
+	num  uint64 // value of a tokNumber
+}
+
+type parser struct {
+	text  string
+	model DataModel
+	off   int   // lexer position: the byte after tok
+	tok   token // current token
+	depth int
+}
+
+// bailout carries a ParseError up the parser's stack to recover.
+type bailout struct{ err *ParseError }
+
+func newParser(text string, m DataModel) (*parser, error) {
+	if int(m) >= len(dataModelNames) {
+		return nil, fmt.Errorf("abi: unknown data model %v", m)
+	}
+	return &parser{text: text, model: m}, nil
+}
+
+func (p *parser) recover(err *error) {
+	if r := recover(); r != nil {
+		b, ok := r.(bailout)
+		if !ok {
+			panic(r)
+		}
+		*err = b.err
+	}
+}
+
+func (p *parser) failf(pos int, format string, args ...any) {
+	panic(bailout{&ParseError{Text: p.text, Pos: pos, Msg: fmt.Sprintf(format, args...)}})
+}
+
+// found describes the current token for error messages.
+func (p *parser) found() string {
+	if p.tok.kind == tokEOF {
+		return "end of input"
+	}
+	return "'" + p.tok.text + "'"
+}
+
+// expected fails at the current token, saying what should have been there.
+func (p *parser) expected(what string) {
+	p.failf(p.tok.pos, "expected %s, found %s", what, p.found())
+}
+
+func (p *parser) is(punct string) bool { return p.tok.kind == tokPunct && p.tok.text == punct }
+
+func (p *parser) isIdent(name string) bool { return p.tok.kind == tokIdent && p.tok.text == name }
+
+// expect consumes the punctuation punct or fails, saying what it was wanted for.
+func (p *parser) expect(punct, context string) token {
+	if !p.is(punct) {
+		p.expected("'" + punct + "' " + context)
+	}
+	t := p.tok
+	p.next()
+	return t
+}
+
+// next reads the next token into p.tok.
+func (p *parser) next() {
+	s := p.text
+	i := p.off
+	for i < len(s) {
+		c := s[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
+			i++
+			continue
+		}
+		if c == '/' && i+1 < len(s) && s[i+1] == '/' {
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+			continue
+		}
+		if c == '/' && i+1 < len(s) && s[i+1] == '*' {
+			end := strings.Index(s[i+2:], "*/")
+			if end < 0 {
+				p.failf(i, "unterminated comment")
+			}
+			i += 2 + end + 2
+			continue
+		}
+		break
+	}
+	if i >= len(s) {
+		p.tok = token{kind: tokEOF, pos: len(s)}
+		p.off = len(s)
+		return
+	}
+	start := i
+	c := s[i]
+	switch {
+	case isIdentStart(c):
+		for i < len(s) && isIdentChar(s[i]) {
+			i++
+		}
+		p.tok = token{kind: tokIdent, text: s[start:i], pos: start}
+	case c >= '0' && c <= '9':
+		for i < len(s) && isIdentChar(s[i]) {
+			i++
+		}
+		p.tok = token{kind: tokNumber, text: s[start:i], pos: start}
+		p.tok.num = p.number(p.tok)
+	case strings.IndexByte("(){}[],;*:", c) >= 0:
+		i++
+		p.tok = token{kind: tokPunct, text: s[start:i], pos: start}
+	case c == '.':
+		if !strings.HasPrefix(s[i:], "...") {
+			p.failf(start, "unexpected '.' (did you mean '...'?)")
+		}
+		i += 3
+		p.tok = token{kind: tokPunct, text: "...", pos: start}
+	default:
+		p.failf(start, "unexpected character %q", rune(c))
+	}
+	p.off = i
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+func isIdentChar(c byte) bool { return isIdentStart(c) || (c >= '0' && c <= '9') }
+
+// number returns the value of a C integer constant: decimal, 0x hexadecimal or 0 octal,
+// with an optional u/l suffix.
+func (p *parser) number(t token) uint64 {
+	s := strings.TrimRight(t.text, "uUlL")
+	if len(s) == 0 || len(t.text)-len(s) > 3 {
+		p.failf(t.pos, "invalid number '%s'", t.text)
+	}
+	base := 10
+	switch {
+	case len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X"):
+		s, base = s[2:], 16
+	case len(s) > 1 && s[0] == '0':
+		s, base = s[1:], 8
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i], base) {
+			p.failf(t.pos, "invalid number '%s'", t.text)
+		}
+	}
+	n, err := strconv.ParseUint(s, base, 64)
+	if err != nil {
+		p.failf(t.pos, "number '%s' is too large", t.text)
+	}
+	return n
+}
+
+func isDigit(c byte, base int) bool {
+	switch base {
+	case 8:
+		return c >= '0' && c <= '7'
+	case 16:
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+	}
+	return c >= '0' && c <= '9'
+}
+
+// parseSignature reads: type '(' params ')' EOF.
+func (p *parser) parseSignature() *Signature {
+	p.next()
+	result := p.parsePointers(p.parseSpecifiers())
+	if p.is("[") {
+		p.failf(p.tok.pos, "a C function cannot return an array")
+	}
+	p.expect("(", "to start the parameter list")
+	sig := &Signature{Result: result, Fixed: -1}
+	if p.is(")") {
+		p.next()
+		p.expectEOF()
+		return sig
+	}
+	voidPos := -1 // position of a lone "void" parameter
+	for {
+		if p.is("...") {
+			if sig.Fixed >= 0 {
+				p.failf(p.tok.pos, "only one '...' is allowed")
+			}
+			sig.Fixed = len(sig.Params)
+			p.next()
+		} else {
+			pos := p.tok.pos
+			t, named := p.parseParam()
+			if t.Kind == Void {
+				if named {
+					p.failf(pos, "a parameter cannot have type void")
+				}
+				if voidPos >= 0 || len(sig.Params) > 0 || sig.Fixed >= 0 {
+					p.failf(pos, "'void' must be the only parameter")
+				}
+				voidPos = pos
+			} else {
+				if voidPos >= 0 {
+					p.failf(voidPos, "'void' must be the only parameter")
+				}
+				sig.Params = append(sig.Params, t)
+			}
+		}
+		if p.is(")") {
+			break
+		}
+		if !p.is(",") {
+			p.expected("',' or ')' after parameter")
+		}
+		p.next()
+		if voidPos >= 0 {
+			p.failf(voidPos, "'void' must be the only parameter")
+		}
+	}
+	p.next()
+	p.expectEOF()
+	return sig
+}
+
+// parseParam reads one parameter: a type, pointers and an optional name. It reports
+// whether the parameter was named.
+func (p *parser) parseParam() (*Type, bool) {
+	t := p.parsePointers(p.parseSpecifiers())
+	named := false
+	if p.tok.kind == tokIdent {
+		p.next()
+		named = true
+	}
+	switch {
+	case p.is("["):
+		p.failf(p.tok.pos, "a parameter cannot be an array; C passes arrays as pointers (write T*)")
+	case p.is("("):
+		p.failf(p.tok.pos, "function types and function pointers are not supported; pass a function pointer as void*")
+	}
+	return t, named
+}
+
+// parseStandaloneType reads: type ('[' N ']')* EOF.
+func (p *parser) parseStandaloneType() *Type {
+	p.next()
+	t := p.parsePointers(p.parseSpecifiers())
+	if p.is("(") {
+		p.failf(p.tok.pos, "function types are not supported; use ParseSignature for a signature, void* for a function pointer")
+	}
+	if p.is("[") {
+		if t.Kind == Void {
+			p.failf(p.tok.pos, "array of void")
+		}
+		t = p.parseArrayDims(t)
+	}
+	p.expectEOF()
+	return t
+}
+
+func (p *parser) expectEOF() {
+	if p.tok.kind != tokEOF {
+		p.expected("end of input")
+	}
+}
+
+// parsePointers reads any number of '*', each optionally followed by qualifiers.
+func (p *parser) parsePointers(t *Type) *Type {
+	for p.is("*") {
+		t = Scalar(Pointer)
+		p.next()
+		for p.tok.kind == tokIdent && qualifiers[p.tok.text] {
+			p.next()
+		}
+	}
+	return t
+}
+
+var qualifiers = map[string]bool{
+	"const": true, "volatile": true, "restrict": true,
+	"__const": true, "__volatile__": true, "__restrict": true, "__restrict__": true,
+}
+
+// typedefNames are the stdint.h and stddef.h names the parser knows. They are the same
+// in every data model.
+var typedefNames = map[string]Kind{
+	"int8_t": Int8, "int16_t": Int16, "int32_t": Int32, "int64_t": Int64,
+	"uint8_t": Uint8, "uint16_t": Uint16, "uint32_t": Uint32, "uint64_t": Uint64,
+	"size_t": Uint64, "ssize_t": Int64, "intptr_t": Int64, "uintptr_t": Uint64, "ptrdiff_t": Int64,
+}
+
+// unsupportedTypes are names of C types jitffi does not model, with the reason.
+var unsupportedTypes = map[string]string{
+	"_Complex":    "_Complex types are not supported",
+	"__complex__": "_Complex types are not supported",
+	"_Imaginary":  "_Imaginary types are not supported",
+	"__int128":    "__int128 is not supported",
+	"__int128_t":  "__int128 is not supported",
+	"__uint128_t": "__int128 is not supported",
+	"_Float16":    "_Float16 is not supported",
+	"__fp16":      "__fp16 is not supported",
+	"__bf16":      "__bf16 is not supported",
+	"_Float128":   "_Float128 is not supported",
+	"__float128":  "__float128 is not supported",
+	"__float80":   "__float80 is not supported",
+	"_Decimal32":  "decimal floating-point types are not supported",
+	"_Decimal64":  "decimal floating-point types are not supported",
+	"_Decimal128": "decimal floating-point types are not supported",
+	"_BitInt":     "_BitInt is not supported",
+	"enum":        "enum types are not supported; use int or a fixed-width integer type",
+	"typedef":     "typedef is not supported; write types out in full",
+}
+
+// basicSpecifiers are the keywords that combine into C's basic types.
+var basicSpecifiers = map[string]bool{
+	"void": true, "char": true, "short": true, "int": true, "long": true, "float": true,
+	"double": true, "signed": true, "unsigned": true, "_Bool": true, "bool": true,
+	"__signed__": true, "__signed": true,
+}
+
+// specs collects the type specifiers of one declaration.
+type specs struct {
+	words []string       // basic specifier keywords, in order
+	count map[string]int // basic specifier keyword counts ("_Bool" counts as "bool")
+	named *Type          // a typedef name's or an aggregate's type
+}
+
+// parseSpecifiers reads the type specifiers and qualifiers of a declaration and returns
+// the type they name.
+func (p *parser) parseSpecifiers() *Type {
+	var sp specs
+	for p.tok.kind == tokIdent {
+		w, pos := p.tok.text, p.tok.pos
+		seenType := sp.named != nil || len(sp.words) > 0
+		switch {
+		case qualifiers[w]:
+			p.next()
+			continue
+		case basicSpecifiers[w]:
+			if sp.named != nil {
+				p.failf(pos, "'%s' cannot be combined with a %s", w, describeNamed(sp.named))
+			}
+			sp.add(w)
+			if msg := sp.check(); msg != "" {
+				p.failf(pos, "%s", msg)
+			}
+			p.next()
+			continue
+		case w == "struct" || w == "union":
+			if seenType {
+				p.failf(pos, "'%s' cannot be combined with other type specifiers", w)
+			}
+			sp.named = p.parseAggregate()
+			continue
+		case w == "__attribute__" || w == "__attribute":
+			p.failf(pos, "__attribute__ is only supported right after 'struct' or 'union' or after a member list's '}'")
+		}
+		if msg, ok := unsupportedTypes[w]; ok {
+			p.failf(pos, "%s", msg)
+		}
+		if seenType {
+			break // an identifier after the type is the declarator's name
+		}
+		k, ok := typedefNames[w]
+		if !ok {
+			p.failf(pos, "unknown type name '%s'", w)
+		}
+		sp.named = Scalar(k)
+		p.next()
+	}
+	if sp.named != nil {
+		return sp.named
+	}
+	if len(sp.words) == 0 {
+		p.failf(p.tok.pos, "expected a type, found %s", p.found())
+	}
+	return Scalar(sp.kind(p.model))
+}
+
+func describeNamed(t *Type) string {
+	switch t.Kind {
+	case Struct:
+		return "struct"
+	case Union:
+		return "union"
+	}
+	return "typedef name"
+}
+
+func (sp *specs) add(w string) {
+	switch w {
+	case "_Bool":
+		w = "bool"
+	case "__signed__", "__signed":
+		w = "signed"
+	}
+	if sp.count == nil {
+		sp.count = map[string]int{}
+	}
+	sp.words = append(sp.words, w)
+	sp.count[w]++
+}
+
+// check returns an error message if the specifiers so far cannot be part of a C type.
+func (sp *specs) check() string {
+	c := sp.count
+	bad := func() string {
+		return fmt.Sprintf("type specifiers '%s' do not form a C type", strings.Join(sp.words, " "))
+	}
+	for w, n := range c {
+		if n > 1 && !(w == "long" && n == 2) {
+			return bad()
+		}
+	}
+	if c["signed"]+c["unsigned"] > 1 {
+		return bad()
+	}
+	if c["long"] > 0 && c["double"] > 0 {
+		if len(c) == 2 && c["long"] == 1 {
+			return "long double is not supported"
+		}
+		return bad()
+	}
+	// Specifiers that stand alone.
+	for _, w := range []string{"void", "bool", "float", "double"} {
+		if c[w] > 0 && len(sp.words) > 1 {
+			return bad()
+		}
+	}
+	// Each size keyword excludes the others; int goes with short and long, not with char.
+	sizes := 0
+	for _, w := range []string{"char", "short", "long"} {
+		if c[w] > 0 {
+			sizes++
+		}
+	}
+	if sizes > 1 || (c["char"] > 0 && c["int"] > 0) {
+		return bad()
+	}
+	return ""
+}
+
+// kind resolves a valid specifier set to a scalar kind under a data model.
+func (sp *specs) kind(m DataModel) Kind {
+	c := sp.count
+	unsigned := c["unsigned"] > 0
+	pick := func(s, u Kind) Kind {
+		if unsigned {
+			return u
+		}
+		return s
+	}
+	switch {
+	case c["void"] > 0:
+		return Void
+	case c["bool"] > 0:
+		return Bool
+	case c["float"] > 0:
+		return Float32
+	case c["double"] > 0:
+		return Float64
+	case c["char"] > 0:
+		if c["signed"] == 0 && c["unsigned"] == 0 && m == LP64UnsignedChar {
+			return Uint8
+		}
+		return pick(Int8, Uint8)
+	case c["short"] > 0:
+		return pick(Int16, Uint16)
+	case c["long"] == 2 || (c["long"] == 1 && m != LLP64):
+		return pick(Int64, Uint64)
+	}
+	return pick(Int32, Uint32)
+}
+
+// parseAggregate reads a struct or union definition, starting at the keyword.
+func (p *parser) parseAggregate() *Type {
+	kw, kwPos := p.tok.text, p.tok.pos
+	p.depth++
+	if p.depth > maxDepth {
+		p.failf(kwPos, "structs and unions nested more than %d deep", maxDepth)
+	}
+	defer func() { p.depth-- }()
+	p.next()
+	var attr attrs
+	p.parseAttributes(&attr)
+	if p.tok.kind == tokIdent && !basicSpecifiers[p.tok.text] && !qualifiers[p.tok.text] {
+		tag, tagPos := p.tok.text, p.tok.pos
+		p.next()
+		if !p.is("{") {
+			p.failf(tagPos, "'%s %s' has no member list; jitffi has no named types, so write the members inline: %s{...}", kw, tag, kw)
+		}
+	}
+	if !p.is("{") {
+		p.expected(fmt.Sprintf("'{' or a tag after '%s'", kw))
+	}
+	p.next()
+	var fields []Field
+	var fieldPos []int
+	var total int // running bound on the size, to stop overflow early
+	for !p.is("}") {
+		if p.tok.kind == tokEOF {
+			p.expected(fmt.Sprintf("a member or '}' to end the %s", kw))
+		}
+		fs, ps := p.parseMemberDecl(kw)
+		for i, f := range fs {
+			total += f.Type.Size() + f.Type.Align()
+			if total > maxTypeSize {
+				p.failf(ps[i], "%s is larger than %d bytes", kw, maxTypeSize)
+			}
+		}
+		fields = append(fields, fs...)
+		fieldPos = append(fieldPos, ps...)
+	}
+	p.next()
+	p.parseAttributes(&attr)
+	checkDuplicates(p, fields, fieldPos, kw)
+	var t *Type
+	if kw == "union" {
+		if attr.packed {
+			p.failf(attr.packedPos, "packed unions are not supported")
+		}
+		if attr.align > 0 {
+			t = AlignedUnionOf(attr.align, fields...)
+		} else {
+			t = UnionOf(fields...)
+		}
+	} else {
+		switch {
+		case attr.align > 0:
+			t = AlignedStructOf(attr.align, attr.packed, fields...)
+		case attr.packed:
+			t = PackedStructOf(fields...)
+		default:
+			t = StructOf(fields...)
+		}
+	}
+	if t.Size() > maxTypeSize {
+		p.failf(kwPos, "%s is larger than %d bytes", kw, maxTypeSize)
+	}
+	return t
+}
+
+// attrs holds the attributes of a struct or union.
+type attrs struct {
+	packed    bool
+	packedPos int
+	align     int
+}
+
+// parseAttributes reads any number of __attribute__((...)) groups.
+func (p *parser) parseAttributes(a *attrs) {
+	for p.isIdent("__attribute__") || p.isIdent("__attribute") {
+		p.next()
+		p.expect("(", "after __attribute__")
+		p.expect("(", "after __attribute__(")
+		for !p.is(")") {
+			if p.tok.kind != tokIdent {
+				p.expected("an attribute name (packed or aligned)")
+			}
+			name, pos := p.tok.text, p.tok.pos
+			p.next()
+			switch name {
+			case "packed", "__packed__":
+				if !a.packed {
+					a.packed, a.packedPos = true, pos
+				}
+			case "aligned", "__aligned__":
+				if !p.is("(") {
+					p.failf(p.tok.pos, "expected '(' and an alignment after '%s', found %s (jitffi needs an explicit alignment)", name, p.found())
+				}
+				p.next()
+				if p.tok.kind != tokNumber {
+					p.expected("an alignment (a power of two)")
+				}
+				n := p.tok.num
+				if n == 0 || n&(n-1) != 0 || n > maxAlignAttr {
+					p.failf(p.tok.pos, "alignment %s is not a power of two between 1 and %d", p.tok.text, maxAlignAttr)
+				}
+				a.align = max(a.align, int(n))
+				p.next()
+				p.expect(")", "after the alignment")
+			default:
+				p.failf(pos, "unsupported attribute '%s' (want packed or aligned(N))", name)
+			}
+			if p.is(",") {
+				p.next()
+			} else if !p.is(")") {
+				p.expected("',' or ')' after attribute")
+			}
+		}
+		p.next()
+		p.expect(")", "to close __attribute__((...))")
+	}
+}
+
+// parseMemberDecl reads one member declaration: a type followed by one or more
+// declarators separated by commas and a ';'. It returns the members and their positions.
+func (p *parser) parseMemberDecl(kw string) ([]Field, []int) {
+	declPos := p.tok.pos
+	base := p.parseSpecifiers()
+	var fields []Field
+	var poss []int
+	for {
+		pos := p.tok.pos
+		t := p.parsePointers(base)
+		name := ""
+		if p.tok.kind == tokIdent {
+			if p.isIdent("__attribute__") || p.isIdent("__attribute") {
+				p.failf(p.tok.pos, "attributes on members are not supported")
+			}
+			name, pos = p.tok.text, p.tok.pos
+			p.next()
+		}
+		if t.Kind == Void && !p.is("(") {
+			p.failf(declPos, "a %s member cannot have type void", kw)
+		}
+		if p.is("[") {
+			t = p.parseArrayDims(t)
+		}
+		switch {
+		case p.is(":"):
+			p.failf(p.tok.pos, "bit-fields are not supported")
+		case p.is("("):
+			p.failf(p.tok.pos, "function types and function pointers are not supported; use void*")
+		case p.isIdent("__attribute__") || p.isIdent("__attribute"):
+			p.failf(p.tok.pos, "attributes on members are not supported")
+		}
+		if name == "" && len(fields) == 0 {
+			pos = declPos
+		}
+		fields = append(fields, Field{Name: name, Type: t})
+		poss = append(poss, pos)
+		if p.is(";") {
+			p.next()
+			break
+		}
+		if p.is(",") {
+			if name == "" {
+				p.failf(p.tok.pos, "expected a field name before ','")
+			}
+			p.next()
+			if p.tok.kind != tokIdent && !p.is("*") {
+				p.expected("a field name after ','")
+			}
+			continue
+		}
+		if name == "" {
+			p.expected("a field name, '[' or ';' after field type")
+		}
+		p.expected("';', ',' or '[' after field name")
+	}
+	for i, f := range fields {
+		if len(fields) > 1 && f.Name == "" {
+			p.failf(poss[i], "expected a field name")
+		}
+	}
+	return fields, poss
+}
+
+// parseArrayDims reads one or more '[N]' and returns the array of t they describe:
+// t[a][b] is an array of a arrays of b elements of t.
+func (p *parser) parseArrayDims(t *Type) *Type {
+	var dims []int
+	var poss []int
+	for p.is("[") {
+		p.next()
+		if p.is("]") {
+			p.failf(p.tok.pos, "arrays need a length; flexible array members are not supported")
+		}
+		if p.tok.kind != tokNumber {
+			p.expected("an array length")
+		}
+		if p.tok.num > maxTypeSize {
+			p.failf(p.tok.pos, "array length %s is larger than %d", p.tok.text, maxTypeSize)
+		}
+		dims = append(dims, int(p.tok.num))
+		poss = append(poss, p.tok.pos)
+		p.next()
+		p.expect("]", "after the array length")
+	}
+	for i := len(dims) - 1; i >= 0; i-- {
+		if t.Size() > 0 && dims[i] > maxTypeSize/t.Size() {
+			p.failf(poss[i], "array is larger than %d bytes", maxTypeSize)
+		}
+		t = ArrayOf(t, dims[i])
+	}
+	return t
+}
+
+// checkDuplicates rejects a struct or union with two members of the same name, counting
+// the members of unnamed struct and union members as C11 does.
+func checkDuplicates(p *parser, fields []Field, pos []int, kw string) {
+	seen := map[string]bool{}
+	for i, f := range fields {
+		var names []string
+		if f.Name != "" {
+			names = []string{f.Name}
+		} else {
+			names = promotedNames(f.Type, nil)
+		}
+		for _, n := range names {
+			if seen[n] {
+				p.failf(pos[i], "duplicate member '%s' in %s", n, kw)
+			}
+			seen[n] = true
+		}
+	}
+}
+
+// promotedNames appends the member names an unnamed member of type t brings into the
+// enclosing struct or union.
+func promotedNames(t *Type, names []string) []string {
+	if t.Kind != Struct && t.Kind != Union {
+		return names
+	}
+	for _, f := range t.Fields {
+		if f.Name != "" {
+			names = append(names, f.Name)
+		} else {
+			names = promotedNames(f.Type, names)
+		}
+	}
+	return names
+}

@@ -1,0 +1,342 @@
+package jit
+
+// A narrow, typed layer over golang-asm for amd64.
+//
+// The stub emitter never touches obj.Prog operand slots: golang-asm mis-encodes some
+// operand placements silently (a PUSHQ with its register in To emits a stray byte), and Go
+// mnemonics read differently from the vendor's. Each helper below fixes one instruction
+// form, checks its register classes and sizes, and has a golden disassembly test, so that
+// replacing the assembler later is a change to this file only.
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/jitffi/jitffi/abi"
+	"github.com/twitchyliquid64/golang-asm/obj"
+	"github.com/twitchyliquid64/golang-asm/obj/x86"
+	"github.com/twitchyliquid64/golang-asm/objabi"
+)
+
+// Operand widths in bytes and bits used by the helpers.
+const (
+	byteSize  = 1
+	wordSize  = 2
+	dwordSize = 4
+	qwordSize = 8
+	vecSize   = 16
+
+	bits32 = 32
+	bits64 = 64
+)
+
+// amd64InitOnce guards golang-asm's amd64 table initialisation, which writes package-level
+// tables without synchronisation.
+var amd64InitOnce sync.Once
+
+// amd64Pool recycles assemblers: an obj.Link is not safe for concurrent use, and making one
+// per stub would cost more than assembling the stub.
+var amd64Pool = sync.Pool{New: func() any { return newAMD64Asm() }}
+
+// mem is a memory operand [base + off].
+type mem struct {
+	base abi.Reg
+	off  int
+}
+
+// at returns the memory operand [base + off].
+func at(base abi.Reg, off int) mem { return mem{base, off} }
+
+// amd64Asm collects the instructions of one stub and assembles them. Misuse of a helper
+// (a wrong register class, an unsupported size) is recorded and reported by assemble
+// rather than panicking, so a plan the emitter mishandles surfaces as an error.
+type amd64Asm struct {
+	ctxt        *obj.Link
+	first, last *obj.Prog
+	diags       []string
+	err         error
+}
+
+func newAMD64Asm() *amd64Asm {
+	a := &amd64Asm{}
+	ctxt := obj.Linknew(&x86.Linkamd64)
+	// Linknew derives the header type from the build's GOOS; fixing it keeps the
+	// encoding independent of the host (Windows would enable the two-instruction TLS
+	// rewrite and its unsafe-point marking, which need symbols we do not have).
+	ctxt.Headtype = objabi.Hlinux
+	// Hand-written code: no JCC-erratum padding, so sizes are deterministic.
+	ctxt.IsAsm = true
+	ctxt.DiagFunc = func(format string, args ...any) {
+		a.diags = append(a.diags, fmt.Sprintf(format, args...))
+	}
+	amd64InitOnce.Do(func() { x86.Linkamd64.Init(ctxt) })
+	a.ctxt = ctxt
+	return a
+}
+
+// reset prepares a for a new stub.
+func (a *amd64Asm) reset() {
+	a.first, a.last = nil, nil
+	a.diags = a.diags[:0]
+	a.err = nil
+	a.ctxt.Errors = 0
+}
+
+// failf records the first misuse of a helper.
+func (a *amd64Asm) failf(format string, args ...any) {
+	if a.err == nil {
+		a.err = fmt.Errorf("jit: amd64: "+format, args...)
+	}
+}
+
+// emit appends one instruction after golang-asm's per-instruction rewrite (Progedit),
+// which its assembler expects to have run; the rewrite may append instructions of its own.
+func (a *amd64Asm) emit(as obj.As, from, to obj.Addr) {
+	p := a.ctxt.NewProg()
+	p.As, p.From, p.To = as, from, to
+	if a.first == nil {
+		a.first = p
+	} else {
+		a.last.Link = p
+	}
+	x86.Linkamd64.Progedit(a.ctxt, p, a.ctxt.NewProg)
+	for p.Link != nil {
+		p = p.Link
+	}
+	a.last = p
+}
+
+// assemble encodes the collected instructions. It refuses the bytes if golang-asm
+// reported any diagnostic (its output is not trustworthy then) or left a relocation (there
+// is no linker to resolve it).
+func (a *amd64Asm) assemble() ([]byte, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
+	if a.first == nil {
+		return nil, errors.New("jit: amd64: no instructions")
+	}
+	s := &obj.LSym{Func: &obj.FuncInfo{Text: a.first}}
+	x86.Linkamd64.Assemble(a.ctxt, s, a.ctxt.NewProg)
+	if len(a.diags) > 0 || a.ctxt.Errors > 0 {
+		return nil, fmt.Errorf("jit: amd64: assembler: %v", a.diags)
+	}
+	for _, r := range s.R {
+		// An indirect call carries a zero-size R_CALLIND marker for the Go linker's
+		// call-graph bookkeeping; it patches no bytes. Anything else would.
+		if r.Type == objabi.R_CALLIND && r.Siz == 0 {
+			continue
+		}
+		return nil, fmt.Errorf("jit: amd64: code needs a relocation (type %v, %d bytes at %#x)", r.Type, r.Siz, r.Off)
+	}
+	return s.P, nil
+}
+
+// gpr returns golang-asm's name for a general register.
+func (a *amd64Asm) gpr(r abi.Reg) int16 {
+	if r < abi.RAX || r > abi.R15 {
+		a.failf("%v is not a general register", r)
+		return x86.REG_AX
+	}
+	// abi's order rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8... is the encoding order,
+	// which golang-asm follows too.
+	return x86.REG_AX + int16(r-abi.RAX)
+}
+
+// xmm returns golang-asm's name for an SSE register.
+func (a *amd64Asm) xmm(r abi.Reg) int16 {
+	if r < abi.XMM0 || r > abi.XMM15 {
+		a.failf("%v is not an xmm register", r)
+		return x86.REG_X0
+	}
+	return x86.REG_X0 + int16(r-abi.XMM0)
+}
+
+func (a *amd64Asm) regGPR(r abi.Reg) obj.Addr {
+	return obj.Addr{Type: obj.TYPE_REG, Reg: a.gpr(r)}
+}
+
+func (a *amd64Asm) regXMM(r abi.Reg) obj.Addr {
+	return obj.Addr{Type: obj.TYPE_REG, Reg: a.xmm(r)}
+}
+
+func (a *amd64Asm) memory(m mem) obj.Addr {
+	if m.off < math.MinInt32 || m.off > math.MaxInt32 {
+		a.failf("offset %d does not fit a 32-bit displacement", m.off)
+	}
+	return obj.Addr{Type: obj.TYPE_MEM, Reg: a.gpr(m.base), Offset: int64(m.off)}
+}
+
+func constant(v int64) obj.Addr { return obj.Addr{Type: obj.TYPE_CONST, Offset: v} }
+
+// extendOp returns the instruction that widens a size-byte integer into a bits-wide
+// register, sign- or zero-extending. Writing a 32-bit register clears the upper half, so
+// zero extension to 64 bits uses the 32-bit forms.
+func (a *amd64Asm) extendOp(bits, size int, signed bool) obj.As {
+	op, ok := extendOps[extendKey{bits, size, signed}]
+	if !ok {
+		a.failf("cannot widen %d bytes into a %d-bit register", size, bits)
+		return x86.AMOVQ
+	}
+	return op
+}
+
+type extendKey struct {
+	bits, size int
+	signed     bool
+}
+
+var extendOps = map[extendKey]obj.As{
+	{bits32, byteSize, true}: x86.AMOVBLSX, {bits32, byteSize, false}: x86.AMOVBLZX,
+	{bits64, byteSize, true}: x86.AMOVBQSX, {bits64, byteSize, false}: x86.AMOVBLZX,
+	{bits32, wordSize, true}: x86.AMOVWLSX, {bits32, wordSize, false}: x86.AMOVWLZX,
+	{bits64, wordSize, true}: x86.AMOVWQSX, {bits64, wordSize, false}: x86.AMOVWLZX,
+	{bits32, dwordSize, true}: x86.AMOVL, {bits32, dwordSize, false}: x86.AMOVL,
+	{bits64, dwordSize, true}: x86.AMOVLQSX, {bits64, dwordSize, false}: x86.AMOVL,
+	{bits64, qwordSize, true}: x86.AMOVQ, {bits64, qwordSize, false}: x86.AMOVQ,
+}
+
+var storeOps = map[int]obj.As{byteSize: x86.AMOVB, wordSize: x86.AMOVW, dwordSize: x86.AMOVL, qwordSize: x86.AMOVQ}
+
+// loadInt loads size (1, 2, 4 or 8) bytes from src into the bits-wide (32 or 64) general
+// register dst, sign- or zero-extending them.
+func (a *amd64Asm) loadInt(dst abi.Reg, bits int, src mem, size int, signed bool) {
+	a.emit(a.extendOp(bits, size, signed), a.memory(src), a.regGPR(dst))
+}
+
+// extendReg widens the low size bytes of src into the bits-wide register dst.
+func (a *amd64Asm) extendReg(dst abi.Reg, bits int, src abi.Reg, size int, signed bool) {
+	a.emit(a.extendOp(bits, size, signed), a.regGPR(src), a.regGPR(dst))
+}
+
+// storeInt stores the low size (1, 2, 4 or 8) bytes of src to dst.
+func (a *amd64Asm) storeInt(src abi.Reg, dst mem, size int) {
+	op, ok := storeOps[size]
+	if !ok {
+		a.failf("cannot store %d bytes from a general register", size)
+	}
+	a.emit(op, a.regGPR(src), a.memory(dst))
+}
+
+// floatOp returns movss for 4 bytes and movsd for 8.
+func (a *amd64Asm) floatOp(size int) obj.As {
+	switch size {
+	case dwordSize:
+		return x86.AMOVSS
+	case qwordSize:
+		return x86.AMOVSD
+	}
+	a.failf("cannot move %d bytes with movss/movsd", size)
+	return x86.AMOVSD
+}
+
+// loadFloat loads a float (4 bytes, movss) or double (8 bytes, movsd) into dst, clearing
+// the rest of the register.
+func (a *amd64Asm) loadFloat(dst abi.Reg, src mem, size int) {
+	a.emit(a.floatOp(size), a.memory(src), a.regXMM(dst))
+}
+
+// storeFloat stores the low 4 (movss) or 8 (movsd) bytes of src to dst.
+func (a *amd64Asm) storeFloat(src abi.Reg, dst mem, size int) {
+	a.emit(a.floatOp(size), a.regXMM(src), a.memory(dst))
+}
+
+// loadVec loads 16 bytes with no alignment requirement (movups).
+func (a *amd64Asm) loadVec(dst abi.Reg, src mem) {
+	a.emit(x86.AMOVUPS, a.memory(src), a.regXMM(dst))
+}
+
+// storeVec stores 16 bytes with no alignment requirement (movups).
+func (a *amd64Asm) storeVec(src abi.Reg, dst mem) {
+	a.emit(x86.AMOVUPS, a.regXMM(src), a.memory(dst))
+}
+
+// xmmToGPR copies the low 8 bytes of an xmm register to a general register (movq).
+func (a *amd64Asm) xmmToGPR(dst, src abi.Reg) {
+	a.emit(x86.AMOVQ, a.regXMM(src), a.regGPR(dst))
+}
+
+// gprToXMM copies a general register to the low 8 bytes of an xmm register (movq).
+func (a *amd64Asm) gprToXMM(dst, src abi.Reg) {
+	a.emit(x86.AMOVQ, a.regGPR(src), a.regXMM(dst))
+}
+
+// cvtss2sd loads a float from src and converts it to a double in dst.
+func (a *amd64Asm) cvtss2sd(dst abi.Reg, src mem) {
+	a.emit(x86.ACVTSS2SD, a.memory(src), a.regXMM(dst))
+}
+
+// lea loads the address of src into dst.
+func (a *amd64Asm) lea(dst abi.Reg, src mem) {
+	a.emit(x86.ALEAQ, a.memory(src), a.regGPR(dst))
+}
+
+// movReg copies the 64-bit register src to dst.
+func (a *amd64Asm) movReg(dst, src abi.Reg) {
+	a.emit(x86.AMOVQ, a.regGPR(src), a.regGPR(dst))
+}
+
+// movImm64 loads a 64-bit constant into dst. golang-asm picks the shortest encoding that
+// yields the same 64-bit value.
+func (a *amd64Asm) movImm64(dst abi.Reg, v uint64) {
+	a.emit(x86.AMOVQ, constant(int64(v)), a.regGPR(dst))
+}
+
+// movImm32 loads a 32-bit constant into the low half of dst, clearing the upper half.
+func (a *amd64Asm) movImm32(dst abi.Reg, v uint32) {
+	a.emit(x86.AMOVL, constant(int64(int32(v))), a.regGPR(dst))
+}
+
+// shrImm shifts the 64-bit register r right by n bits, filling with zeros.
+func (a *amd64Asm) shrImm(r abi.Reg, n int) {
+	if n <= 0 || n >= bits64 {
+		a.failf("shift count %d out of range", n)
+	}
+	a.emit(x86.ASHRQ, constant(int64(n)), a.regGPR(r))
+}
+
+// push pushes a 64-bit register. The register goes in From: in To golang-asm emits a
+// stray byte.
+func (a *amd64Asm) push(r abi.Reg) {
+	a.emit(x86.APUSHQ, a.regGPR(r), obj.Addr{})
+}
+
+// pop pops a 64-bit register.
+func (a *amd64Asm) pop(r abi.Reg) {
+	a.emit(x86.APOPQ, obj.Addr{}, a.regGPR(r))
+}
+
+// addRSP adds n to the stack pointer.
+func (a *amd64Asm) addRSP(n int) {
+	a.emit(x86.AADDQ, constant(int64(n)), a.regGPR(abi.RSP))
+}
+
+// subRSP subtracts n from the stack pointer.
+func (a *amd64Asm) subRSP(n int) {
+	a.emit(x86.ASUBQ, constant(int64(n)), a.regGPR(abi.RSP))
+}
+
+// alignRSP rounds the stack pointer down to a multiple of align, a power of two.
+func (a *amd64Asm) alignRSP(align int) {
+	if align <= 0 || align&(align-1) != 0 {
+		a.failf("stack alignment %d is not a power of two", align)
+	}
+	a.emit(x86.AANDQ, constant(int64(-align)), a.regGPR(abi.RSP))
+}
+
+// callMem calls the function whose address is stored at m.
+func (a *amd64Asm) callMem(m mem) {
+	a.emit(obj.ACALL, obj.Addr{}, a.memory(m))
+}
+
+// callReg calls the function whose address is in r.
+func (a *amd64Asm) callReg(r abi.Reg) {
+	a.emit(obj.ACALL, obj.Addr{}, a.regGPR(r))
+}
+
+// ret returns to the caller.
+func (a *amd64Asm) ret() {
+	a.emit(obj.ARET, obj.Addr{}, obj.Addr{})
+}

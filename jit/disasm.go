@@ -1,0 +1,43 @@
+package jit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/jitffi/jitffi/abi"
+	"golang.org/x/arch/x86/x86asm"
+)
+
+// amd64Mode is the decoder's operand mode: 64-bit code.
+const amd64Mode = 64
+
+// Disassemble returns a listing of code, machine code for the architecture of ABI a: one
+// instruction per line, as "offset: bytes  instruction" in Intel syntax. It fails if some
+// bytes do not decode, so a listing always accounts for every byte of code.
+func Disassemble(code []byte, a abi.ABI) (string, error) {
+	switch a {
+	case abi.SysV, abi.Win64:
+		return disassembleAMD64(code)
+	case abi.AAPCS64, abi.AppleARM64:
+		return "", fmt.Errorf("jit: disassembling %v code is not built yet", a)
+	}
+	return "", fmt.Errorf("jit: unknown ABI %v", a)
+}
+
+// disassemblyBytesWidth is the width of the hex bytes column: the longest instruction a
+// stub uses (movabs, ten bytes) fits.
+const disassemblyBytesWidth = 2 * 10
+
+func disassembleAMD64(code []byte) (string, error) {
+	var b strings.Builder
+	for pc := 0; pc < len(code); {
+		inst, err := x86asm.Decode(code[pc:], amd64Mode)
+		if err != nil {
+			return b.String(), fmt.Errorf("jit: cannot decode at offset %#x: %v", pc, err)
+		}
+		text := x86asm.IntelSyntax(inst, uint64(pc), nil)
+		fmt.Fprintf(&b, "%4x: %-*x  %s\n", pc, disassemblyBytesWidth, code[pc:pc+inst.Len], text)
+		pc += inst.Len
+	}
+	return b.String(), nil
+}

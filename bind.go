@@ -1,0 +1,144 @@
+package jitffi
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/asm"
+	"github.com/jitffi/jitffi/jit"
+	"github.com/jitffi/jitffi/loader"
+)
+
+// MaxParams is the most parameters a binding may have. The typed family Func0..Func16
+// stops at 16; BindFunc and BindDynamic take up to MaxParams.
+const MaxParams = 64
+
+// slot holds one argument or result in a call frame. The zero-length array gives every
+// slot 8-byte alignment and a size rounded up to 8, which is the frame layout jit.LayoutOf
+// computes, so a struct of slots is a frame the stub can read.
+type slot[T any] struct {
+	_ [0]uint64
+	v T
+}
+
+// A binding is what every typed, dynamic or reflective binding shares: the target and the
+// two stubs compiled for its signature (one also reads errno right after the call).
+type binding struct {
+	fn        uintptr
+	stub      uintptr
+	errno     uintptr
+	fast      bool
+	plan      *abi.Plan
+	signature *abi.Signature
+	layout    jit.Layout
+}
+
+// run runs a stub on the system stack. frame starts with an asm.Header.
+func (b *binding) run(frame unsafe.Pointer) {
+	if b.fast {
+		asm.CallFast(frame)
+	} else {
+		asm.CallDefault(frame)
+	}
+}
+
+func (b *binding) errnoStub() uintptr { return b.errno }
+
+// escapeSink is never switched on; escape's store into it is enough for the compiler's
+// escape analysis to move whatever a pointer argument points to onto the heap.
+var escapeSink struct {
+	on bool
+	v  any
+}
+
+// escape makes v's pointers escape, as cgo does for pointer arguments, at the cost of one
+// predictable branch.
+func escape[T any](v T) {
+	if escapeSink.on {
+		escapeSink.v = v
+	}
+}
+
+// newBinding maps Go types to a C signature, classifies it for the host, compiles (or finds
+// in the cache) its stubs and checks that the Go frame type has the offsets the stubs use.
+func newBinding(addr uintptr, params []goType, result goType, goOffsets []uintptr, goResult uintptr, opts []Option) (*binding, error) {
+	sig, cfg, err := signatureOf(params, result, opts)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bindSignature(addr, sig, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for i, off := range goOffsets {
+		if int(off) != b.layout.Args[i] {
+			return nil, fmt.Errorf("jitffi: internal error: frame slot %d at Go offset %d, stub expects %d", i, off, b.layout.Args[i])
+		}
+	}
+	if int(goResult) != b.layout.Result {
+		return nil, fmt.Errorf("jitffi: internal error: result slot at Go offset %d, stub expects %d", goResult, b.layout.Result)
+	}
+	return b, nil
+}
+
+// signatureOf builds the C signature for Go parameter and result types.
+func signatureOf(params []goType, result goType, opts []Option) (*abi.Signature, bindConfig, error) {
+	cfg := newBindConfig(opts)
+	if len(params) > MaxParams {
+		return nil, cfg, fmt.Errorf("jitffi: %d parameters, more than %d: %w", len(params), MaxParams, ErrTooManyParams)
+	}
+	if cfg.fixed < -1 || cfg.fixed > len(params) {
+		return nil, cfg, fmt.Errorf("jitffi: Variadic(%d) with %d parameters: the fixed count must be between 0 and %d: %w", cfg.fixed, len(params), len(params), ErrBadVariadic)
+	}
+	sig := &abi.Signature{Params: make([]*abi.Type, len(params)), Fixed: cfg.fixed}
+	for i, p := range params {
+		t, err := cParamType(p, i)
+		if err != nil {
+			return nil, cfg, err
+		}
+		sig.Params[i] = t
+	}
+	r, err := cResultType(result)
+	if err != nil {
+		return nil, cfg, err
+	}
+	sig.Result = r
+	return sig, cfg, nil
+}
+
+// bindSignature compiles the stubs for sig under the host ABI and binds them to addr.
+func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, error) {
+	if err := checkRuntime(); err != nil {
+		return nil, err
+	}
+	if addr == 0 {
+		return nil, fmt.Errorf("jitffi: bind %v: %w", sig, ErrNilAddress)
+	}
+	if sig.Fixed < -1 || sig.Fixed > len(sig.Params) {
+		return nil, fmt.Errorf("jitffi: variadic split %d with %d parameters: %w", sig.Fixed, len(sig.Params), ErrBadVariadic)
+	}
+	if len(sig.Params) > MaxParams {
+		return nil, fmt.Errorf("jitffi: %d parameters, more than %d: %w", len(sig.Params), MaxParams, ErrTooManyParams)
+	}
+	plan, err := abi.Classify(sig, abi.Host)
+	if err != nil {
+		return nil, fmt.Errorf("jitffi: classify %v: %w", sig, err)
+	}
+	stubs, err := jit.CompileAll([]jit.Request{
+		{Plan: plan},
+		{Plan: plan, Options: hostErrnoOptions()},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jitffi: compile %v: %w", sig, err)
+	}
+	return &binding{
+		fn: addr, stub: stubs[0].Addr, errno: stubs[1].Addr, fast: cfg.fast,
+		plan: plan, signature: sig, layout: stubs[0].Layout,
+	}, nil
+}
+
+// hostErrnoOptions says how this host's stubs read errno after a call.
+func hostErrnoOptions() jit.Options {
+	return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: loader.ErrnoLocation()}
+}

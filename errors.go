@@ -1,0 +1,29 @@
+package jitffi
+
+import (
+	"errors"
+
+	"github.com/jitffi/jitffi/loader"
+)
+
+// Errors returned at bind time; match them with errors.Is.
+var (
+	// ErrNoCgo: the program was built without the runtime's cgo support (CGO_ENABLED=0).
+	ErrNoCgo = loader.ErrNoCgo
+	// ErrLibraryNotFound: the library could not be loaded; the message has the loader's text.
+	ErrLibraryNotFound = loader.ErrLibraryNotFound
+	// ErrSymbolNotFound: the library has no such symbol.
+	ErrSymbolNotFound = loader.ErrSymbolNotFound
+	// ErrNilLibrary: a nil *Library was used.
+	ErrNilLibrary = errors.New("nil library")
+	// ErrNilAddress: a function was bound at address 0.
+	ErrNilAddress = errors.New("nil function address")
+	// ErrUnsupportedType: a Go type has no C equivalent (or its layout cannot match C's).
+	ErrUnsupportedType = errors.New("unsupported type")
+	// ErrBadVariadic: the variadic split is out of range for the function's parameters.
+	ErrBadVariadic = errors.New("bad variadic split")
+	// ErrTooManyParams: more parameters than MaxParams.
+	ErrTooManyParams = errors.New("too many parameters")
+	// ErrNotFunc: BindFunc was given something other than a pointer to a func variable.
+	ErrNotFunc = errors.New("not a pointer to a func variable")
+)

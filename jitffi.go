@@ -1,0 +1,89 @@
+// Package jitffi calls C functions from Go through machine-code stubs compiled at run time
+// for each C signature.
+//
+// Open a shared library, bind a function to Go types, call it:
+//
+//	libm, err := jitffi.Open("libm.so.6")
+//	cos, err := jitffi.Bind1[float64, float64](libm, "cos")
+//	y := cos.Call(1.0)
+//
+// Binding maps the Go types to C types (see the README's table), classifies the signature
+// under the host's C calling convention (package abi), and compiles a stub for exactly that
+// signature (package jit), cached per signature. A call copies the arguments into a frame
+// on the goroutine stack and runs the stub on the system stack (package asm): no
+// reflection, no allocation.
+//
+// # Call modes
+//
+// By default a call goes through runtime.cgocall, like a cgo call: a C function that blocks
+// releases its P, and the garbage collector keeps running. The Fast option skips that
+// scheduler transition; it is only for short C functions that never block and never call
+// back into Go (see Fast).
+//
+// # Pointers
+//
+// Every pointer argument stays alive until the call returns, and, as with cgo, pointer
+// arguments escape to the heap, so C never receives the address of a goroutine stack
+// (stacks move when they grow). A binding's NoEscape view skips that escape: use it only
+// when the C function neither keeps the pointer after returning nor calls back into Go.
+// As with cgo, C must not keep Go pointers after the call returns, and Go memory handed to
+// C must not itself hold Go pointers.
+//
+// # Requirements
+//
+// On Linux jitffi needs the runtime's cgo support (CGO_ENABLED=1, the default when a C
+// compiler is present). Built with CGO_ENABLED=0, Open and every Bind return an error
+// wrapping ErrNoCgo.
+package jitffi
+
+//go:generate go run ./internal/gen
+
+import (
+	"fmt"
+
+	"github.com/jitffi/jitffi/loader"
+)
+
+// A Library is an open shared library. It must stay open while functions bound from it
+// are called: calling a bound function after Close is undefined behaviour, as in C.
+type Library struct {
+	l *loader.Library
+}
+
+// LoadOption changes how Open loads a library (see package loader).
+type LoadOption = loader.Option
+
+// Load options, re-exported from package loader.
+var (
+	// LoadLazy resolves symbols when first used (RTLD_LAZY) instead of at Open (RTLD_NOW).
+	LoadLazy = loader.Lazy
+	// LoadGlobal makes the library's symbols available to libraries loaded later (RTLD_GLOBAL).
+	LoadGlobal = loader.Global
+)
+
+// Open loads the shared library at path, searching as the system loader does when path has
+// no slash. An empty path opens the main program and the libraries it has loaded.
+func Open(path string, opts ...LoadOption) (*Library, error) {
+	if err := checkRuntime(); err != nil {
+		return nil, err
+	}
+	l, err := loader.Open(path, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Library{l: l}, nil
+}
+
+// Close unloads the library. Functions bound from it must not be called afterwards.
+func (lib *Library) Close() error { return lib.l.Close() }
+
+// Lookup returns the address of a symbol, a function or a data object such as a C global
+// variable.
+func (lib *Library) Lookup(symbol string) (uintptr, error) {
+	if lib == nil || lib.l == nil {
+		return 0, fmt.Errorf("jitffi: lookup %q: %w", symbol, ErrNilLibrary)
+	}
+	return lib.l.Lookup(symbol)
+}
+
+func (lib *Library) lookupFunc(symbol string) (uintptr, error) { return lib.Lookup(symbol) }

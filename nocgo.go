@@ -1,0 +1,5 @@
+//go:build !cgo
+
+package jitffi
+
+const cgoLinked = false

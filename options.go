@@ -1,0 +1,35 @@
+package jitffi
+
+// An Option changes how a function is bound.
+type Option func(*bindConfig)
+
+type bindConfig struct {
+	fast  bool
+	fixed int // number of fixed parameters of a variadic function, or -1
+}
+
+func newBindConfig(opts []Option) bindConfig {
+	c := bindConfig{fixed: -1}
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// Fast makes calls skip the scheduler transition that cgo and the default mode make
+// (runtime.cgocall's entersyscall/exitsyscall): the call only switches to the system stack.
+// It roughly halves the cost of a call.
+//
+// Contract: the C function must return quickly (microseconds), must not block (no I/O, no
+// locks that may wait, no sleeping) and must never call back into Go. While it runs, the
+// goroutine keeps its P, so that P runs nothing else, and a stop-the-world pause of the
+// garbage collector waits for the call to return. Breaking the contract does not corrupt
+// memory, but it stalls the scheduler and the GC; a callback into Go is not supported.
+func Fast() Option { return func(c *bindConfig) { c.fast = true } }
+
+// Variadic declares a C variadic function whose first fixed parameters are named; the
+// remaining Go parameters are its variadic arguments at this call site. They follow C's
+// default argument promotions, applied by the stub: float32 is passed as a double, and
+// integers narrower than int are widened to int. fixed must be between 0 and the number of
+// parameters, or binding fails with ErrBadVariadic.
+func Variadic(fixed int) Option { return func(c *bindConfig) { c.fixed = fixed } }

@@ -26,6 +26,7 @@
 // # Errors
 //
 // Every error the package returns is an *Error. Its Err field is one of the sentinel errors
-// ErrLibraryNotFound, ErrSymbolNotFound, ErrClosed and ErrNoCgo, so errors.Is works, and its
-// Text field carries the system's own explanation (dlerror's text).
+// ErrLibraryNotFound, ErrSymbolNotFound, ErrClosed and ErrNoCgo, so errors.Is works (the
+// one exception is a failing dlclose, which has no sentinel), and its Text field carries the
+// system's own explanation (dlerror's text).
 package loader

@@ -1,0 +1,190 @@
+package jitffi_test
+
+import (
+	"errors"
+	"math"
+	"syscall"
+	"testing"
+
+	"github.com/jitffi/jitffi"
+)
+
+func openLib(t testing.TB, name string) *jitffi.Library {
+	t.Helper()
+	lib, err := jitffi.Open(name)
+	if err != nil {
+		t.Fatalf("open %s: %v", name, err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	return lib
+}
+
+// must unwraps a (value, error) pair in tests; a failure panics with the error, which the
+// test binary reports with the failing test's name.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func TestLibmCosPow(t *testing.T) {
+	libm := openLib(t, "libm.so.6")
+	cos := must(jitffi.Bind1[float64, float64](libm, "cos"))
+	pow := must(jitffi.Bind2[float64, float64, float64](libm, "pow"))
+	cosf := must(jitffi.Bind1[float32, float32](libm, "cosf"))
+	for _, x := range []float64{0, 0.5, 1, math.Pi, -2.25} {
+		if got, want := cos.Call(x), math.Cos(x); math.Abs(got-want) > 1e-15 {
+			t.Errorf("cos(%v) = %v, want %v", x, got, want)
+		}
+		if got, want := cosf.Call(float32(x)), float32(math.Cos(x)); math.Abs(float64(got-want)) > 1e-6 {
+			t.Errorf("cosf(%v) = %v, want %v", x, got, want)
+		}
+	}
+	if got := pow.Call(2, 10); got != 1024 {
+		t.Errorf("pow(2, 10) = %v", got)
+	}
+}
+
+func TestLibcStrlenAndStrings(t *testing.T) {
+	libc := openLib(t, "libc.so.6")
+	strlen := must(jitffi.Bind1[*byte, uintptr](libc, "strlen"))
+	for _, s := range []string{"", "a", "hello, world", string(make([]byte, 5000))[:0] + "x"} {
+		p := must(jitffi.CString(s))
+		if got := strlen.Call(p); got != uintptr(len(s)) {
+			t.Errorf("strlen(%q) = %d", s, got)
+		}
+	}
+	if _, err := jitffi.CString("a\x00b"); !errors.Is(err, jitffi.ErrNulInString) {
+		t.Errorf("CString with NUL: err = %v", err)
+	}
+}
+
+func TestSnprintfVariadic(t *testing.T) {
+	libc := openLib(t, "libc.so.6")
+	snprintf := must(jitffi.Bind6[*byte, uintptr, *byte, int32, float64, float32, int32](libc, "snprintf", jitffi.Variadic(3)))
+	buf := make([]byte, 64)
+	format := must(jitffi.CString("%d|%.2f|%.1f"))
+	n := snprintf.Call(&buf[0], uintptr(len(buf)), format, -42, 3.14159, 2.5)
+	if got, want := string(buf[:n]), "-42|3.14|2.5"; got != want {
+		t.Errorf("snprintf = %q (n=%d), want %q", got, n, want)
+	}
+}
+
+func TestStrtolErrno(t *testing.T) {
+	libc := openLib(t, "libc.so.6")
+	strtol := must(jitffi.Bind3[*byte, **byte, int32, int64](libc, "strtol"))
+	var end *byte
+	s := must(jitffi.CString("99999999999999999999999 rest"))
+	v, errno := strtol.CallErrno(s, &end, 10)
+	if v != math.MaxInt64 || errno != syscall.ERANGE {
+		t.Errorf("strtol overflow = %d, errno %v; want MaxInt64, ERANGE", v, errno)
+	}
+	if got := jitffi.GoString(end); got != " rest" {
+		t.Errorf("strtol end pointer at %q, want \" rest\"", got)
+	}
+	ok := must(jitffi.CString("123"))
+	if v, errno := strtol.CallErrno(ok, nil, 10); v != 123 || errno != 0 && errno != syscall.ERANGE {
+		t.Errorf("strtol(123) = %d, errno %v", v, errno)
+	}
+}
+
+type divT struct{ Quot, Rem int32 }
+type ldivT struct{ Quot, Rem int64 }
+
+func TestDivStructResults(t *testing.T) {
+	libc := openLib(t, "libc.so.6")
+	div := must(jitffi.Bind2[int32, int32, divT](libc, "div"))
+	ldiv := must(jitffi.Bind2[int64, int64, ldivT](libc, "ldiv"))
+	if got := div.Call(17, 5); got != (divT{3, 2}) {
+		t.Errorf("div(17, 5) = %+v", got)
+	}
+	if got := ldiv.Call(-1<<40-3, 1<<20); got != (ldivT{(-1<<40 - 3) / (1 << 20), (-1<<40 - 3) % (1 << 20)}) {
+		t.Errorf("ldiv = %+v", got)
+	}
+}
+
+func TestBindErrors(t *testing.T) {
+	if _, err := jitffi.Open("libjitffi-does-not-exist.so"); !errors.Is(err, jitffi.ErrLibraryNotFound) {
+		t.Errorf("missing library: %v", err)
+	}
+	libc := openLib(t, "libc.so.6")
+	if _, err := jitffi.Bind0[int32](libc, "jitffi_no_such_symbol"); !errors.Is(err, jitffi.ErrSymbolNotFound) {
+		t.Errorf("missing symbol: %v", err)
+	}
+	if _, err := jitffi.Bind0At[int32](0); !errors.Is(err, jitffi.ErrNilAddress) {
+		t.Errorf("nil address: %v", err)
+	}
+	addr := must(libc.Lookup("abs"))
+	if _, err := jitffi.Bind1At[string, int32](addr); !errors.Is(err, jitffi.ErrUnsupportedType) {
+		t.Errorf("string param: %v", err)
+	}
+	type withSlice struct {
+		N    int32
+		Data []byte
+	}
+	_, err := jitffi.Bind1At[withSlice, int32](addr)
+	if !errors.Is(err, jitffi.ErrUnsupportedType) || !containsAll(err.Error(), "Data", "[]uint8") {
+		t.Errorf("slice field: %v", err)
+	}
+	if _, err := jitffi.Bind1At[[4]int32, int32](addr); !errors.Is(err, jitffi.ErrUnsupportedType) {
+		t.Errorf("array param: %v", err)
+	}
+	if _, err := jitffi.Bind1At[int32, int32](addr, jitffi.Variadic(2)); !errors.Is(err, jitffi.ErrBadVariadic) {
+		t.Errorf("variadic split 2 of 1: %v", err)
+	}
+	if _, err := jitffi.Bind1At[int32, int32](addr, jitffi.Variadic(-2)); !errors.Is(err, jitffi.ErrBadVariadic) {
+		t.Errorf("variadic split -2: %v", err)
+	}
+	var f func(int32) (int32, int32)
+	if err := jitffi.BindFuncAt(addr, &f); !errors.Is(err, jitffi.ErrUnsupportedType) {
+		t.Errorf("two non-errno results: %v", err)
+	}
+	if err := jitffi.BindFuncAt(addr, f); !errors.Is(err, jitffi.ErrNotFunc) {
+		t.Errorf("func value instead of pointer: %v", err)
+	}
+	var nilLib *jitffi.Library
+	if _, err := jitffi.Bind0[int32](nilLib, "abs"); !errors.Is(err, jitffi.ErrNilLibrary) {
+		t.Errorf("nil library: %v", err)
+	}
+}
+
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		found := false
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if s[i:i+len(sub)] == sub {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func TestBindFuncReflect(t *testing.T) {
+	libc := openLib(t, "libc.so.6")
+	var strtol func(s *byte, end **byte, base int32) (int64, syscall.Errno)
+	if err := jitffi.BindFunc(libc, "strtol", &strtol); err != nil {
+		t.Fatal(err)
+	}
+	s := must(jitffi.CString("-77"))
+	if v, errno := strtol(s, nil, 10); v != -77 || errno != 0 {
+		t.Errorf("strtol(-77) = %d, %v", v, errno)
+	}
+	var abs func(int32) int32
+	if err := jitffi.BindFunc(libc, "abs", &abs); err != nil {
+		t.Fatal(err)
+	}
+	if got := abs(-9); got != 9 {
+		t.Errorf("abs(-9) = %d", got)
+	}
+	var srand func(uint32)
+	if err := jitffi.BindFunc(libc, "srand", &srand); err != nil {
+		t.Fatal(err)
+	}
+	srand(1)
+}

@@ -63,24 +63,34 @@ var assemble = Assemble
 // safe for concurrent use: however many goroutines ask for the same plan and options at
 // once, the stub is compiled once and they all get the same *Stub.
 func Compile(plan *abi.Plan, opts Options) (*Stub, error) {
-	s, err := CompileAll([]*abi.Plan{plan}, opts)
+	s, err := CompileAll([]Request{{Plan: plan, Options: opts}})
 	if err != nil {
 		return nil, err
 	}
 	return s[0], nil
 }
 
-// CompileAll returns the stubs for plans, in order, compiled with opts. The plans not
-// cached yet are compiled as one batch that shares pages of executable memory, which
-// saves memory when a library binds many functions at once. Either every stub is returned
-// or none is and an error says which plan failed; nothing of a failed batch is kept.
-func CompileAll(plans []*abi.Plan, opts Options) ([]*Stub, error) {
-	keys := make([]stubKey, len(plans))
-	for i, p := range plans {
+// A Request asks for the stub of one plan compiled with some options.
+type Request struct {
+	Plan    *abi.Plan
+	Options Options
+}
+
+// CompileAll returns the stubs for reqs, in order. The requests not cached yet are
+// compiled as one batch that shares pages of executable memory, which saves memory when a
+// binding needs several stubs or a library binds many functions at once. Either every stub
+// is returned or none is and an error says which plan failed; nothing of a failed batch is
+// kept.
+func CompileAll(reqs []Request) ([]*Stub, error) {
+	plans := make([]*abi.Plan, len(reqs))
+	keys := make([]stubKey, len(reqs))
+	for i, r := range reqs {
+		p := r.Plan
 		if p == nil || p.Sig == nil {
-			return nil, fmt.Errorf("jit: plan %d of %d has no signature", i, len(plans))
+			return nil, fmt.Errorf("jit: plan %d of %d has no signature", i, len(reqs))
 		}
-		keys[i] = stubKey{abi: p.ABI, sig: p.Sig.String(), opts: opts}
+		plans[i] = p
+		keys[i] = stubKey{abi: p.ABI, sig: p.Sig.String(), opts: r.Options}
 	}
 	out := make([]*Stub, len(plans))
 	pending := make([]int, len(plans))
@@ -93,7 +103,7 @@ func CompileAll(plans []*abi.Plan, opts Options) ([]*Stub, error) {
 	for len(pending) > 0 {
 		entries, own := claim(keys, pending)
 		if len(own) > 0 {
-			if err := compileBatch(plans, keys, entries, own, opts); err != nil {
+			if err := compileBatch(plans, keys, entries, own); err != nil {
 				return nil, err
 			}
 		}
@@ -137,7 +147,7 @@ func claim(keys []stubKey, pending []int) (entries map[int]*stubEntry, own []int
 // pages and completes their entries. On failure it completes them with the error (or a
 // retry, for plans that were not at fault), removes them from the cache, and returns the
 // error.
-func compileBatch(plans []*abi.Plan, keys []stubKey, entries map[int]*stubEntry, own []int, opts Options) (err error) {
+func compileBatch(plans []*abi.Plan, keys []stubKey, entries map[int]*stubEntry, own []int) (err error) {
 	done := false
 	bad := -1 // the index of the plan that failed to assemble
 	// An assembler panic must not leave waiters blocked on entries nobody will complete.
@@ -151,7 +161,7 @@ func compileBatch(plans []*abi.Plan, keys []stubKey, entries map[int]*stubEntry,
 	codes := make([][]byte, len(own))
 	for j, i := range own {
 		compiles.Add(1)
-		codes[j], err = assemble(plans[i], opts)
+		codes[j], err = assemble(plans[i], keys[i].opts)
 		if err == nil && len(codes[j]) == 0 {
 			err = errors.New("assembler returned no code")
 		}
@@ -166,7 +176,7 @@ func compileBatch(plans []*abi.Plan, keys []stubKey, entries map[int]*stubEntry,
 		var addrs []uintptr
 		if addrs, err = allocCode(codes); err == nil {
 			for j, i := range own {
-				made[j] = &Stub{Addr: addrs[j], Plan: plans[i], Layout: LayoutOf(plans[i].Sig), Code: codes[j], Options: opts}
+				made[j] = &Stub{Addr: addrs[j], Plan: plans[i], Layout: LayoutOf(plans[i].Sig), Code: codes[j], Options: keys[i].opts}
 			}
 		}
 	}

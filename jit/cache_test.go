@@ -135,7 +135,7 @@ func TestCompileAllSharesPages(t *testing.T) {
 	}
 	asked := append(plans, plans[7])
 	before := compiles.Load()
-	got, err := CompileAll(asked, Options{})
+	got, err := CompileAll(requests(asked, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestCompileAssembleError(t *testing.T) {
 	if want := "jit: compiling sysv stub for void (int16_t): "; !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error %q lacks the context %q", err, want)
 	}
-	if _, err := CompileAll([]*abi.Plan{good, bad}, Options{}); !errors.Is(err, errAssemble) {
+	if _, err := CompileAll(requests([]*abi.Plan{good, bad}, Options{})); !errors.Is(err, errAssemble) {
 		t.Fatalf("CompileAll with a plan the assembler rejects: err = %v", err)
 	}
 	if n := mappedBytes.Load() - mapped; n != 0 {
@@ -315,7 +315,7 @@ func TestCompileRetriesAfterSiblingFailure(t *testing.T) {
 	})
 	batchErr := make(chan error)
 	go func() {
-		_, err := CompileAll([]*abi.Plan{good, bad}, Options{})
+		_, err := CompileAll(requests([]*abi.Plan{good, bad}, Options{}))
 		batchErr <- err
 	}()
 	<-started
@@ -354,7 +354,7 @@ func TestCompileAssemblerPanic(t *testing.T) {
 func TestCompileRejectsIncompletePlans(t *testing.T) {
 	isolate(t, fakeAssemble(0))
 	for _, plans := range [][]*abi.Plan{{nil}, {sysvPlan(t, "void (void)"), {ABI: abi.SysV}}} {
-		if _, err := CompileAll(plans, Options{}); err == nil || !strings.Contains(err.Error(), "has no signature") {
+		if _, err := CompileAll(requests(plans, Options{})); err == nil || !strings.Contains(err.Error(), "has no signature") {
 			t.Errorf("CompileAll(%v): err = %v", plans, err)
 		}
 	}
@@ -372,7 +372,7 @@ func TestCompileRealAssembler(t *testing.T) {
 	if _, err := Assemble(plans[0], Options{}); err != nil {
 		t.Skipf("the assembler does not compile stubs here yet: %v", err)
 	}
-	got, err := CompileAll(plans, Options{})
+	got, err := CompileAll(requests(plans, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,4 +382,13 @@ func TestCompileRealAssembler(t *testing.T) {
 		addrs = append(addrs, s.Addr)
 	}
 	checkWX(t, addrs)
+}
+
+// requests asks for every plan with the same options.
+func requests(plans []*abi.Plan, opts Options) []Request {
+	reqs := make([]Request, len(plans))
+	for i, p := range plans {
+		reqs[i] = Request{Plan: p, Options: opts}
+	}
+	return reqs
 }

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package jitffi_test
 
 import (

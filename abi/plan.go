@@ -167,9 +167,9 @@ type Extension uint8
 
 // Extensions of narrow integers.
 const (
-	NoExtension Extension = iota
-	SignExtend32          // sign-extend to 32 bits (int8, int16)
-	ZeroExtend32          // zero-extend to 32 bits (bool, uint8, uint16)
+	NoExtension  Extension = iota
+	SignExtend32           // sign-extend to 32 bits (int8, int16)
+	ZeroExtend32           // zero-extend to 32 bits (bool, uint8, uint16)
 )
 
 // A Part is one register-sized piece of a value: Size bytes at Offset within the value,

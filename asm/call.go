@@ -13,7 +13,6 @@ func runtimeCgocall(fn uintptr, arg unsafe.Pointer) int32
 // CallDefault runs the stub named in the frame's Header through runtime.cgocall, with the
 // scheduler semantics of a cgo call. frame must point to a Header followed by the stub's
 // argument and result slots, and must stay valid until CallDefault returns.
-//
 func CallDefault(frame unsafe.Pointer) {
 	runtimeCgocall((*Header)(frame).Stub, frame)
 }

@@ -352,6 +352,7 @@ func (p *parser) parseParam() (*Type, bool) {
 	t := p.parsePointers(p.parseSpecifiers())
 	named := false
 	if p.tok.kind == tokIdent {
+		p.checkName("parameter")
 		p.next()
 		named = true
 	}
@@ -397,6 +398,17 @@ func (p *parser) parsePointers(t *Type) *Type {
 		}
 	}
 	return t
+}
+
+// checkName fails if the current identifier is a keyword, which cannot name a field or
+// a parameter.
+func (p *parser) checkName(what string) {
+	w := p.tok.text
+	_, unsupported := unsupportedTypes[w]
+	if basicSpecifiers[w] || qualifiers[w] || unsupported || w == "struct" || w == "union" ||
+		w == "__attribute__" || w == "__attribute" {
+		p.failf(p.tok.pos, "expected a %s name, found keyword '%s'", what, w)
+	}
 }
 
 var qualifiers = map[string]bool{
@@ -731,6 +743,7 @@ func (p *parser) parseMemberDecl(kw string) ([]Field, []int) {
 			if p.isIdent("__attribute__") || p.isIdent("__attribute") {
 				p.failf(p.tok.pos, "attributes on members are not supported")
 			}
+			p.checkName("field")
 			name, pos = p.tok.text, p.tok.pos
 			p.next()
 		}

@@ -1,0 +1,504 @@
+package jit
+
+// The amd64 stub emitter: System V and Win64 plans, entered System V or Win64 style.
+//
+// A stub is `void stub(frame*)`. Its own stack frame, from the stack pointer at the call
+// upwards, is:
+//
+//	[rsp, +ShadowSize)                 the callee's shadow space (Win64 plans)
+//	[+ShadowSize, +StackSize)          outgoing stack arguments, at their StackOffset
+//	copy area                          ByReference copies, at their CopyOffset
+//	result buffer                      an over-aligned indirect result (see resultBuffer)
+//	xmm save area                      xmm6-xmm15, when a Win64 caller enters a SysV plan
+//	padding                            to keep rsp 16-byte (or StackAlign) aligned
+//	saved rsi, rdi                     when a Win64 caller enters a SysV plan
+//	saved rbx                          rbx holds the frame pointer across the call
+//	saved rbp                          <- rbp
+//	return address
+//
+// The body runs in three phases so that no argument register is written before the last
+// use of a scratch register: first everything that goes to memory (stack arguments,
+// copies), using only scratch registers no plan passes arguments in; then the register
+// arguments; then al for variadic SysV calls, right before the call.
+
+import (
+	"fmt"
+
+	"github.com/jitffi/jitffi/abi"
+)
+
+const (
+	// callAlign is the stack alignment both conventions require at a call.
+	callAlign = 16
+	// win64Shadow is the space a Win64 caller must leave above the return address.
+	win64Shadow = 32
+	// stackProbePage is the guard-page size: a stack frame larger than this is touched
+	// page by page while it is allocated, as Windows requires (its stacks grow only
+	// through the guard page below the committed part).
+	stackProbePage = 4096
+	// savedXMMFirst and savedXMMCount name xmm6-xmm15, callee-saved under Win64 and
+	// clobbered freely by a SysV callee.
+	savedXMMFirst = abi.XMM6
+	savedXMMCount = 10
+	// eightbyte is the unit in which values are copied; every frame slot, stack
+	// argument and copy is a whole number of them.
+	eightbyte = 8
+)
+
+// Scratch registers. None carries an argument in either convention (al is written last),
+// and all are caller-saved in both, so the stub may clobber them without saving them.
+const (
+	scratchGPR   = abi.RAX
+	frameReg     = abi.RBX
+	scratchXMM   = abi.XMM15 // caller-saved under SysV; not an argument register
+	scratchXMMMS = abi.XMM5  // caller-saved under Win64, where xmm15 is callee-saved
+)
+
+// amd64Stub holds what the emitter needs for one stub.
+type amd64Stub struct {
+	a      *amd64Asm
+	plan   *abi.Plan
+	opts   Options
+	entry  abi.ABI
+	layout Layout
+
+	xmmScratch abi.Reg
+	saveGPRs   bool // a Win64 caller enters a SysV plan: rdi, rsi, xmm6-15 are saved
+	pushes     int  // registers pushed after rbp
+
+	argBase    int // offset from rsp of the outgoing stack arguments
+	copyBase   int // offset of the ByReference copy area
+	resultBuf  int // offset of the indirect-result buffer, or -1 to use the frame slot
+	xmmSave    int // offset of the xmm save area
+	alloc      int // bytes subtracted from rsp after the pushes
+	frameAlign int // alignment of rsp during the call
+}
+
+// assembleAMD64 emits and assembles the stub for a SysV or Win64 plan.
+func assembleAMD64(plan *abi.Plan, opts Options) ([]byte, error) {
+	s := &amd64Stub{plan: plan, opts: opts, entry: opts.Entry}
+	if s.entry == 0 {
+		s.entry = plan.ABI
+	}
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	s.layout = LayoutOf(plan.Sig)
+	s.placeFrame()
+
+	a := amd64Pool.Get().(*amd64Asm)
+	defer amd64Pool.Put(a)
+	a.reset()
+	s.a = a
+	s.prologue()
+	s.memoryArgs()
+	s.registerArgs()
+	a.callMem(at(frameReg, FrameFnOffset))
+	s.results()
+	s.errno()
+	s.epilogue()
+	code, err := a.assemble()
+	if err != nil {
+		return nil, err
+	}
+	// The assembler's buffer is reused by the next stub; the caller keeps this one.
+	return append([]byte(nil), code...), nil
+}
+
+// check rejects plans and options the emitter cannot honour, and plans whose areas are
+// inconsistent (a stub must never write outside its own frame).
+func (s *amd64Stub) check() error {
+	p := s.plan
+	if s.entry != abi.SysV && s.entry != abi.Win64 {
+		return fmt.Errorf("jit: a stub for a %v plan cannot be entered with the %v convention", p.ABI, s.entry)
+	}
+	if p.Sig == nil || len(p.Args) != len(p.Sig.Params) {
+		return fmt.Errorf("jit: plan does not match its signature")
+	}
+	if s.opts.Errno != NoErrno && s.opts.ErrnoFunc == 0 {
+		return fmt.Errorf("jit: errno capture needs ErrnoFunc")
+	}
+	if s.opts.Errno > ErrnoValue {
+		return fmt.Errorf("jit: unknown errno kind %d", s.opts.Errno)
+	}
+	if p.StackSize < 0 || p.ShadowSize < 0 || p.CopySize < 0 || p.StackSize%eightbyte != 0 {
+		return fmt.Errorf("jit: plan has a malformed stack area")
+	}
+	for _, align := range []int{p.StackAlign, p.CopyAlign} {
+		if align < 0 || align&(align-1) != 0 {
+			return fmt.Errorf("jit: plan alignment %d is not a power of two", align)
+		}
+	}
+	for i := range p.Args {
+		if err := s.checkArg(i); err != nil {
+			return fmt.Errorf("jit: argument %d: %w", i, err)
+		}
+	}
+	r := &p.Result
+	if r.Indirect && (r.HiddenReg < abi.RAX || r.HiddenReg > abi.R15) {
+		return fmt.Errorf("jit: indirect result needs a general register for its address")
+	}
+	for _, part := range r.Parts {
+		if err := checkPart(part, p.Sig.Result.Size()); err != nil {
+			return fmt.Errorf("jit: result: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkArg checks that argument i reads only its own frame slot and writes only its own
+// part of the stack and copy areas.
+func (s *amd64Stub) checkArg(i int) error {
+	p, arg := s.plan, &s.plan.Args[i]
+	size := p.Sig.Params[i].Size()
+	passed := size // the size after promotion, which register parts describe
+	if arg.Type != nil {
+		passed = arg.Type.Size()
+	}
+	if arg.Promoted && arg.Type != nil && !promotionKnown(p.Sig.Params[i].Kind, arg.Type.Kind) {
+		return fmt.Errorf("unsupported promotion from %v to %v", p.Sig.Params[i].Kind, arg.Type.Kind)
+	}
+	within := func(off, n, area int) bool { return off >= 0 && n >= 0 && off+n <= area }
+	switch arg.Passing {
+	case abi.InRegisters:
+		for _, part := range arg.Parts {
+			if err := checkPart(part, passed); err != nil {
+				return err
+			}
+		}
+	case abi.OnStack:
+		if arg.StackOffset%eightbyte != 0 || !within(arg.StackOffset, alignUp(arg.StackSize, eightbyte), p.StackSize) {
+			return fmt.Errorf("stack slot [%d,+%d) outside the %d-byte area", arg.StackOffset, arg.StackSize, p.StackSize)
+		}
+	case abi.ByReference:
+		if !within(arg.CopyOffset, alignUp(size, eightbyte), alignUp(p.CopySize, eightbyte)) || arg.CopyOffset%eightbyte != 0 {
+			return fmt.Errorf("copy [%d,+%d) outside the %d-byte area", arg.CopyOffset, size, p.CopySize)
+		}
+		if arg.PointerReg == abi.NoReg && !within(arg.StackOffset, eightbyte, p.StackSize) {
+			return fmt.Errorf("pointer slot %d outside the %d-byte stack area", arg.StackOffset, p.StackSize)
+		}
+		if arg.PointerReg != abi.NoReg && (arg.PointerReg < abi.RAX || arg.PointerReg > abi.R15) {
+			return fmt.Errorf("pointer register %v is not a general register", arg.PointerReg)
+		}
+	case abi.Ignored:
+	default:
+		return fmt.Errorf("unknown passing %d", arg.Passing)
+	}
+	return nil
+}
+
+// promotionKnown reports whether the emitter implements C's default argument promotion
+// from one kind to another: float to double, and narrow integers to int.
+func promotionKnown(from, to abi.Kind) bool {
+	return (from == abi.Float32 && to == abi.Float64) ||
+		(from.IsInteger() && to.IsInteger() && from != abi.Int64 && from != abi.Uint64)
+}
+
+// checkPart checks that a register part lies within a value of the given size and that
+// the emitter knows how to move it.
+func checkPart(part abi.Part, size int) error {
+	if part.Offset < 0 || part.Size <= 0 || part.Size > eightbyte || part.Offset+part.Size > size {
+		return fmt.Errorf("part [%d,+%d) does not fit a %d-byte value", part.Offset, part.Size, size)
+	}
+	isGPR := func(r abi.Reg) bool { return r >= abi.RAX && r <= abi.R15 }
+	isXMM := func(r abi.Reg) bool { return r >= abi.XMM0 && r <= abi.XMM15 }
+	switch {
+	case isXMM(part.Reg):
+		if part.Size != dwordSize && part.Size != qwordSize {
+			return fmt.Errorf("%d-byte part in %v", part.Size, part.Reg)
+		}
+	case !isGPR(part.Reg):
+		return fmt.Errorf("part in %v, not an amd64 register", part.Reg)
+	}
+	if part.Dup != abi.NoReg && !isGPR(part.Dup) && !isXMM(part.Dup) {
+		return fmt.Errorf("duplicate in %v, not an amd64 register", part.Dup)
+	}
+	return nil
+}
+
+// placeFrame lays out the stub's own stack frame (see the file comment).
+func (s *amd64Stub) placeFrame() {
+	p := s.plan
+	s.xmmScratch = scratchXMM
+	if s.entry == abi.Win64 {
+		s.xmmScratch = scratchXMMMS
+	}
+	s.saveGPRs = s.entry == abi.Win64 && p.ABI == abi.SysV
+	s.pushes = 1 // rbx
+	if s.saveGPRs {
+		s.pushes += 2 // rdi, rsi
+	}
+	s.frameAlign = max(callAlign, p.StackAlign, p.CopyAlign)
+
+	s.argBase = p.ShadowSize
+	end := s.argBase + p.StackSize
+	s.copyBase = alignUp(end, max(callAlign, p.CopyAlign))
+	end = s.copyBase + alignUp(p.CopySize, eightbyte)
+	s.resultBuf = -1
+	if r := p.Result; r.Indirect && r.Type.Align() > frameSlotAlign {
+		// The frame slot is only 8-aligned, but a callee may store an over-aligned
+		// result with aligned vector stores: it writes to a buffer here instead,
+		// which the stub then copies to the slot.
+		s.resultBuf = alignUp(end, r.Type.Align())
+		s.frameAlign = max(s.frameAlign, r.Type.Align())
+		end = s.resultBuf + alignUp(r.Type.Size(), eightbyte)
+	}
+	if s.entry == abi.Win64 && s.opts.Errno != NoErrno {
+		// The errno function is called Win64-style too and owns the bottom 32 bytes;
+		// whatever must survive that call (the xmm save area) lies above them.
+		end = max(end, win64Shadow)
+	}
+	s.xmmSave = -1
+	if s.saveGPRs {
+		s.xmmSave = alignUp(end, vecSize)
+		end = s.xmmSave + savedXMMCount*vecSize
+	}
+	// At entry rsp+8 is 16-aligned; rbp and the other pushes move it by 8 each.
+	pushed := (1 + 1 + s.pushes) * eightbyte // return address, rbp, the rest
+	s.alloc = alignUp(end, callAlign) + (callAlign-pushed%callAlign)%callAlign
+}
+
+// prologue saves what the stub uses that its caller expects preserved, points rbx at
+// the frame and allocates the stub's stack frame.
+func (s *amd64Stub) prologue() {
+	a := s.a
+	a.push(abi.RBP)
+	a.movReg(abi.RBP, abi.RSP)
+	a.push(frameReg)
+	if s.saveGPRs {
+		a.push(abi.RDI)
+		a.push(abi.RSI)
+	}
+	if s.entry == abi.Win64 {
+		a.movReg(frameReg, abi.RCX)
+	} else {
+		a.movReg(frameReg, abi.RDI)
+	}
+	// Touch each page of a large frame in order, from the top down (see stackProbePage).
+	left := s.alloc
+	for left > stackProbePage {
+		a.subRSP(stackProbePage)
+		a.loadInt(scratchGPR, bits64, at(abi.RSP, 0), qwordSize, false)
+		left -= stackProbePage
+	}
+	if left > 0 {
+		a.subRSP(left)
+	}
+	if s.frameAlign > callAlign {
+		a.alignRSP(s.frameAlign)
+	}
+	if s.saveGPRs {
+		for i := range savedXMMCount {
+			a.storeVec(savedXMMFirst+abi.Reg(i), at(abi.RSP, s.xmmSave+i*vecSize))
+		}
+	}
+}
+
+// epilogue undoes the prologue and returns.
+func (s *amd64Stub) epilogue() {
+	a := s.a
+	if s.saveGPRs {
+		for i := range savedXMMCount {
+			a.loadVec(savedXMMFirst+abi.Reg(i), at(abi.RSP, s.xmmSave+i*vecSize))
+		}
+	}
+	if s.frameAlign > callAlign {
+		// The alignment moved rsp by an unknown amount: recompute it from rbp.
+		a.lea(abi.RSP, at(abi.RBP, -s.pushes*eightbyte))
+	} else if s.alloc > 0 {
+		a.addRSP(s.alloc)
+	}
+	if s.saveGPRs {
+		a.pop(abi.RSI)
+		a.pop(abi.RDI)
+	}
+	a.pop(frameReg)
+	a.pop(abi.RBP)
+	a.ret()
+}
+
+// slot returns the frame operand for byte off of argument i.
+func (s *amd64Stub) slot(i, off int) mem { return at(frameReg, s.layout.Args[i]+off) }
+
+// stackArg returns the operand for byte off of the outgoing stack area.
+func (s *amd64Stub) stackArg(off int) mem { return at(abi.RSP, s.argBase+off) }
+
+// copyWords copies n bytes, rounded up to whole eightbytes, through the scratch register.
+// Callers guarantee that both the source and the destination extend to that rounding.
+func (s *amd64Stub) copyWords(dst, src mem, n int) {
+	for off := 0; off < n; off += eightbyte {
+		s.a.loadInt(scratchGPR, bits64, at(src.base, src.off+off), qwordSize, false)
+		s.a.storeInt(scratchGPR, at(dst.base, dst.off+off), qwordSize)
+	}
+}
+
+// memoryArgs writes the outgoing stack arguments and the ByReference copies. It uses only
+// the scratch registers.
+func (s *amd64Stub) memoryArgs() {
+	a := s.a
+	for i := range s.plan.Args {
+		arg := &s.plan.Args[i]
+		param := s.plan.Sig.Params[i]
+		slotSize := alignUp(param.Size(), eightbyte)
+		switch arg.Passing {
+		case abi.OnStack:
+			dst := s.stackArg(arg.StackOffset)
+			switch {
+			case arg.Promoted && param.Kind == abi.Float32:
+				a.cvtss2sd(s.xmmScratch, s.slot(i, 0))
+				a.storeFloat(s.xmmScratch, dst, qwordSize)
+			case param.Kind.IsInteger() && param.Size() < dwordSize:
+				// Extended in full, so the slot's upper bytes are deterministic too.
+				s.loadScalar(scratchGPR, i, s.slot(i, 0))
+				a.storeInt(scratchGPR, dst, qwordSize)
+			default:
+				s.copyWords(dst, s.slot(i, 0), min(alignUp(arg.StackSize, eightbyte), slotSize))
+			}
+		case abi.ByReference:
+			cp := at(abi.RSP, s.copyBase+arg.CopyOffset)
+			s.copyWords(cp, s.slot(i, 0), slotSize)
+			if arg.PointerReg == abi.NoReg {
+				a.lea(scratchGPR, cp)
+				a.storeInt(scratchGPR, s.stackArg(arg.StackOffset), qwordSize)
+			}
+		}
+	}
+}
+
+// loadScalar loads integer argument i (its whole value, which fits one register) from src
+// into dst, widened as the plan says. A narrow integer without an Extend is
+// zero-extended, which any callee accepts since the upper bits are unspecified.
+func (s *amd64Stub) loadScalar(dst abi.Reg, i int, src mem) {
+	arg, param := &s.plan.Args[i], s.plan.Sig.Params[i]
+	size := param.Size()
+	signed := arg.Extend == abi.SignExtend32 || (arg.Extend == abi.NoExtension && arg.Promoted && param.Kind.IsSigned())
+	bits := bits32
+	if size > dwordSize {
+		bits = bits64
+	}
+	s.a.loadInt(dst, bits, src, size, signed)
+}
+
+// registerArgs loads the register arguments, the ByReference pointers, the hidden result
+// pointer and, last, al.
+func (s *amd64Stub) registerArgs() {
+	a := s.a
+	for i := range s.plan.Args {
+		arg := &s.plan.Args[i]
+		switch arg.Passing {
+		case abi.InRegisters:
+			for _, part := range arg.Parts {
+				s.loadPart(i, part)
+			}
+		case abi.ByReference:
+			if arg.PointerReg != abi.NoReg {
+				a.lea(arg.PointerReg, at(abi.RSP, s.copyBase+arg.CopyOffset))
+			}
+		}
+	}
+	if r := s.plan.Result; r.Indirect {
+		if s.resultBuf >= 0 {
+			a.lea(r.HiddenReg, at(abi.RSP, s.resultBuf))
+		} else {
+			a.lea(r.HiddenReg, at(frameReg, s.layout.Result))
+		}
+	}
+	if s.plan.VectorCount >= 0 {
+		a.movImm32(abi.RAX, uint32(s.plan.VectorCount))
+	}
+}
+
+// loadPart loads one register part of argument i, and its duplicate.
+func (s *amd64Stub) loadPart(i int, part abi.Part) {
+	a := s.a
+	arg, param := &s.plan.Args[i], s.plan.Sig.Params[i]
+	src := s.slot(i, part.Offset)
+	switch {
+	case part.Reg.IsFloat() && arg.Promoted && param.Kind == abi.Float32:
+		a.cvtss2sd(part.Reg, src)
+	case part.Reg.IsFloat():
+		a.loadFloat(part.Reg, src, part.Size)
+	case param.Kind.IsScalar():
+		s.loadScalar(part.Reg, i, src)
+	case part.Size == qwordSize:
+		a.loadInt(part.Reg, bits64, src, qwordSize, false)
+	case part.Size == dwordSize || part.Size == wordSize || part.Size == byteSize:
+		a.loadInt(part.Reg, bits32, src, part.Size, false)
+	case part.Offset+qwordSize <= alignUp(param.Size(), eightbyte):
+		// An odd-sized tail (3, 5, 6, 7 bytes) of an aggregate: the frame slot is
+		// rounded up to eightbytes, so the whole eightbyte is readable, and the bits
+		// beyond the value are unspecified for the callee.
+		a.loadInt(part.Reg, bits64, src, qwordSize, false)
+	default:
+		a.failf("argument %d: cannot load a %d-byte part at offset %d", i, part.Size, part.Offset)
+	}
+	switch {
+	case part.Dup == abi.NoReg:
+	case part.Reg.IsFloat() && !part.Dup.IsFloat():
+		a.xmmToGPR(part.Dup, part.Reg)
+	case !part.Reg.IsFloat() && part.Dup.IsFloat():
+		a.gprToXMM(part.Dup, part.Reg)
+	default:
+		a.failf("duplicate %v of %v is in the same register file", part.Dup, part.Reg)
+	}
+}
+
+// results stores the result registers into the frame's result slot.
+func (s *amd64Stub) results() {
+	a := s.a
+	r := &s.plan.Result
+	if r.Indirect {
+		if s.resultBuf >= 0 {
+			s.copyWords(at(frameReg, s.layout.Result), at(abi.RSP, s.resultBuf), alignUp(r.Type.Size(), eightbyte))
+		}
+		return
+	}
+	for _, part := range r.Parts {
+		dst := at(frameReg, s.layout.Result+part.Offset)
+		switch {
+		case part.Reg.IsFloat():
+			a.storeFloat(part.Reg, dst, part.Size)
+		case r.Extend != abi.NoExtension && part.Size < dwordSize:
+			// Callees leave narrow results unextended; the whole 8-byte slot gets the
+			// widened value so that any reader of the slot sees the same number.
+			a.extendReg(part.Reg, bits64, part.Reg, part.Size, r.Extend == abi.SignExtend32)
+			a.storeInt(part.Reg, dst, qwordSize)
+		default:
+			s.storeExact(part.Reg, dst, part.Size)
+		}
+	}
+}
+
+// storeExact stores the low size bytes (1 to 8) of r to dst, consuming r for sizes
+// that are not a single store.
+func (s *amd64Stub) storeExact(r abi.Reg, dst mem, size int) {
+	if _, ok := storeOps[size]; ok {
+		s.a.storeInt(r, dst, size)
+		return
+	}
+	off := 0
+	for _, n := range []int{dwordSize, wordSize, byteSize} {
+		if size-off < n {
+			continue
+		}
+		s.a.storeInt(r, at(dst.base, dst.off+off), n)
+		off += n
+		if off < size {
+			s.a.shrImm(r, n*8)
+		}
+	}
+}
+
+// errno calls the error-code function in the entry convention and stores what it yields.
+func (s *amd64Stub) errno() {
+	a := s.a
+	if s.opts.Errno == NoErrno {
+		return
+	}
+	a.movImm64(abi.RAX, uint64(s.opts.ErrnoFunc))
+	a.callReg(abi.RAX)
+	if s.opts.Errno == ErrnoLocation {
+		a.loadInt(abi.RAX, bits32, at(abi.RAX, 0), dwordSize, false)
+	}
+	a.storeInt(abi.RAX, at(frameReg, FrameErrnoOffset), dwordSize)
+}

@@ -29,56 +29,90 @@ var (
 
 // sysvEightbytes classifies a value of type t. It returns the class of each eightbyte, or
 // ok == false when the value belongs to MEMORY: more than 16 bytes, or some scalar inside it
-// not at its natural alignment. gcc decides misalignment per scalar leaf, so a packed
-// struct whose members all happen to be aligned still travels in registers.
+// not at its natural alignment.
 func sysvEightbytes(t *Type) (classes []sysvClass, ok bool) {
 	if t.Size() > 16 {
 		return nil, false
 	}
-	classes = make([]sysvClass, (t.Size()+7)/8)
-	if !sysvMerge(t, 0, classes) {
+	return sysvClassify(t, 0)
+}
+
+// sysvClassify returns the classes of the eightbytes that a value of type t at byte offset
+// off within the outermost value overlaps (counted from the eightbyte holding its first
+// byte), or ok == false for MEMORY.
+//
+// It follows gcc's classify_argument step for step rather than the psABI's prose, because
+// the two part ways at the edges and gcc is this platform's oracle:
+//   - misalignment is checked per scalar leaf, so a packed struct whose members happen to
+//     be aligned still travels in registers;
+//   - an array is classified by its first element only, whose classes are repeated over
+//     the eightbytes the array covers, so later misaligned elements of a packed element
+//     type go unnoticed;
+//   - a zero-length array that does not start on an eightbyte boundary still contributes
+//     its element's class to the eightbyte it sits in ({float f; int a[0];} goes in rdi),
+//     and a misaligned one sends the value to MEMORY. gcc ignores only a flexible array
+//     member (T a[]), which the type model cannot tell from T a[0]; clang ignores both.
+func sysvClassify(t *Type, off int) (classes []sysvClass, ok bool) {
+	if t.Kind.IsScalar() {
+		size := t.Size()
+		if off%size != 0 {
+			return nil, false
+		}
+		if t.Kind.IsFloat() {
+			return []sysvClass{sysvSSE}, true
+		}
+		// An integer ending past the first eightbyte of a 16-byte window reports a
+		// second INTEGER eightbyte; callers clip it to the words they have, so it only
+		// shows where gcc would show it too.
+		if end := (8*(off+size) - 1) & 127; end >= 64 {
+			return []sysvClass{sysvInteger, sysvInteger}, true
+		}
+		return []sysvClass{sysvInteger}, true
+	}
+	bytes := t.Size()
+	words := (bytes + off%8 + 7) / 8
+	if bytes > 64 {
+		return nil, false
+	}
+	if words == 0 {
+		return []sysvClass{sysvNone}, true
+	}
+	classes = make([]sysvClass, words)
+	switch t.Kind {
+	case Struct:
+		for _, f := range t.Fields {
+			sub, ok := sysvClassify(f.Type, (off+f.Offset)%64)
+			if !ok {
+				return nil, false
+			}
+			pos := (f.Offset + off%8) / 8
+			for i := 0; i < len(sub) && i+pos < words; i++ {
+				classes[i+pos] = max(classes[i+pos], sub[i])
+			}
+		}
+	case Union:
+		for _, f := range t.Fields {
+			sub, ok := sysvClassify(f.Type, off)
+			if !ok {
+				return nil, false
+			}
+			for i := 0; i < len(sub) && i < words; i++ {
+				classes[i] = max(classes[i], sub[i])
+			}
+		}
+	case Array:
+		sub, ok := sysvClassify(t.Elem, off)
+		if !ok {
+			return nil, false
+		}
+		for i := range classes {
+			classes[i] = sub[i%len(sub)]
+		}
+	}
+	if words > 2 {
 		return nil, false
 	}
 	return classes, true
-}
-
-// sysvMerge merges into classes the class of every scalar leaf of t, which sits at byte
-// offset off of the whole value. Arrays are walked element by element and every member of
-// a union is visited, so a float sharing an eightbyte with any integer makes it INTEGER.
-func sysvMerge(t *Type, off int, classes []sysvClass) bool {
-	switch {
-	case t.Kind.IsScalar():
-		// gcc tests the offset against the scalar's size, which in this model is its
-		// natural alignment.
-		if off%t.Size() != 0 {
-			return false
-		}
-		c := sysvInteger
-		if t.Kind.IsFloat() {
-			c = sysvSSE
-		}
-		i := off / 8
-		classes[i] = max(classes[i], c)
-	case t.Kind == Struct:
-		for _, f := range t.Fields {
-			if !sysvMerge(f.Type, off+f.Offset, classes) {
-				return false
-			}
-		}
-	case t.Kind == Union:
-		for _, f := range t.Fields {
-			if !sysvMerge(f.Type, off, classes) {
-				return false
-			}
-		}
-	case t.Kind == Array:
-		for i := 0; i < t.Len; i++ {
-			if !sysvMerge(t.Elem, off+i*t.Elem.Size(), classes) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // sysvExtension returns how a narrow integer is widened: gcc and clang callers extend

@@ -220,6 +220,11 @@ func (a *amd64Asm) storeInt(src abi.Reg, dst mem, size int) {
 	a.emit(op, a.regGPR(src), a.memory(dst))
 }
 
+// storeImm32 stores the 32-bit constant v to dst.
+func (a *amd64Asm) storeImm32(dst mem, v int32) {
+	a.emit(x86.AMOVL, constant(int64(v)), a.memory(dst))
+}
+
 // floatOp returns movss for 4 bytes and movsd for 8.
 func (a *amd64Asm) floatOp(size int) obj.As {
 	switch size {

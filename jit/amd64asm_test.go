@@ -37,6 +37,8 @@ func TestAMD64Helpers(t *testing.T) {
 		{"mov word ptr [rbx+0x18], dx", func(a *amd64Asm) { a.storeInt(abi.RDX, at(abi.RBX, 0x18), 2) }},
 		{"mov dword ptr [rbx+0x10], eax", func(a *amd64Asm) { a.storeInt(abi.RAX, at(abi.RBX, 0x10), 4) }},
 		{"mov qword ptr [rsp+0x20], r10", func(a *amd64Asm) { a.storeInt(abi.R10, at(abi.RSP, 0x20), 8) }},
+		{"mov dword ptr [r12], 0x0", func(a *amd64Asm) { a.storeImm32(at(abi.R12, 0), 0) }},
+		{"mov dword ptr [rbx+0x10], -0x1", func(a *amd64Asm) { a.storeImm32(at(abi.RBX, 0x10), -1) }},
 		{"movss xmm0, dword ptr [rbx+0x18]", func(a *amd64Asm) { a.loadFloat(abi.XMM0, at(abi.RBX, 0x18), 4) }},
 		{"movsd xmm9, qword ptr [rbx+0x18]", func(a *amd64Asm) { a.loadFloat(abi.XMM9, at(abi.RBX, 0x18), 8) }},
 		{"movss dword ptr [rbx+0x20], xmm1", func(a *amd64Asm) { a.storeFloat(abi.XMM1, at(abi.RBX, 0x20), 4) }},

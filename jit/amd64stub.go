@@ -12,6 +12,7 @@ package jit
 //	xmm save area                      xmm6-xmm15, when a Win64 caller enters a SysV plan
 //	padding                            to keep rsp 16-byte (or StackAlign) aligned
 //	saved rsi, rdi                     when a Win64 caller enters a SysV plan
+//	saved r12                          r12 holds errno's address across the call
 //	saved rbx                          rbx holds the frame pointer across the call
 //	saved rbp                          <- rbp
 //	return address
@@ -50,6 +51,7 @@ const (
 const (
 	scratchGPR   = abi.RAX
 	frameReg     = abi.RBX
+	errnoReg     = abi.R12 // callee-saved in both conventions, like frameReg
 	scratchXMM   = abi.XMM15 // caller-saved under SysV; not an argument register
 	scratchXMMMS = abi.XMM5  // caller-saved under Win64, where xmm15 is callee-saved
 )
@@ -91,6 +93,7 @@ func assembleAMD64(plan *abi.Plan, opts Options) ([]byte, error) {
 	a.reset()
 	s.a = a
 	s.prologue()
+	s.clearErrno()
 	s.memoryArgs()
 	s.registerArgs()
 	a.callMem(at(frameReg, FrameFnOffset))
@@ -225,6 +228,9 @@ func (s *amd64Stub) placeFrame() {
 	}
 	s.saveGPRs = s.entry == abi.Win64 && p.ABI == abi.SysV
 	s.pushes = 1 // rbx
+	if s.opts.Errno == ErrnoLocation {
+		s.pushes++ // r12
+	}
 	if s.saveGPRs {
 		s.pushes += 2 // rdi, rsi
 	}
@@ -265,6 +271,9 @@ func (s *amd64Stub) prologue() {
 	a.push(abi.RBP)
 	a.movReg(abi.RBP, abi.RSP)
 	a.push(frameReg)
+	if s.opts.Errno == ErrnoLocation {
+		a.push(errnoReg)
+	}
 	if s.saveGPRs {
 		a.push(abi.RDI)
 		a.push(abi.RSI)
@@ -311,6 +320,9 @@ func (s *amd64Stub) epilogue() {
 	if s.saveGPRs {
 		a.pop(abi.RSI)
 		a.pop(abi.RDI)
+	}
+	if s.opts.Errno == ErrnoLocation {
+		a.pop(errnoReg)
 	}
 	a.pop(frameReg)
 	a.pop(abi.RBP)
@@ -489,16 +501,33 @@ func (s *amd64Stub) storeExact(r abi.Reg, dst mem, size int) {
 	}
 }
 
-// errno calls the error-code function in the entry convention and stores what it yields.
-func (s *amd64Stub) errno() {
-	a := s.a
-	if s.opts.Errno == NoErrno {
+// clearErrno, for ErrnoLocation, finds the thread's errno, keeps its address in r12 and
+// sets errno to 0, as cgo does: C functions set errno only on failure, so without this
+// a successful call would report whatever error an earlier call on the thread left.
+// The address stays valid: the call cannot move to another thread while the stub runs.
+func (s *amd64Stub) clearErrno() {
+	if s.opts.Errno != ErrnoLocation {
 		return
 	}
+	a := s.a
 	a.movImm64(abi.RAX, uint64(s.opts.ErrnoFunc))
 	a.callReg(abi.RAX)
-	if s.opts.Errno == ErrnoLocation {
-		a.loadInt(abi.RAX, bits32, at(abi.RAX, 0), dwordSize, false)
+	a.movReg(errnoReg, abi.RAX)
+	a.storeImm32(at(errnoReg, 0), 0)
+}
+
+// errno stores the C error code in the frame header: errno itself for ErrnoLocation, or
+// what ErrnoFunc returns, called in the entry convention, for ErrnoValue.
+func (s *amd64Stub) errno() {
+	a := s.a
+	switch s.opts.Errno {
+	case ErrnoLocation:
+		a.loadInt(abi.RAX, bits32, at(errnoReg, 0), dwordSize, false)
+	case ErrnoValue:
+		a.movImm64(abi.RAX, uint64(s.opts.ErrnoFunc))
+		a.callReg(abi.RAX)
+	default:
+		return
 	}
 	a.storeInt(abi.RAX, at(frameReg, FrameErrnoOffset), dwordSize)
 }

@@ -10,9 +10,12 @@ const (
 	// NoErrno: the stub does not read it.
 	NoErrno ErrnoKind = iota
 	// ErrnoLocation: ErrnoFunc returns a pointer to the calling thread's errno (glibc's and
-	// musl's __errno_location); the stub stores the int it points to in Header.Errno.
+	// musl's __errno_location). As cgo does, the stub sets errno to 0 before the call and
+	// stores the int it points to in Header.Errno after it, so a call that succeeds
+	// reports 0 rather than an earlier call's error.
 	ErrnoLocation
-	// ErrnoValue: ErrnoFunc returns the error code itself (Windows' GetLastError).
+	// ErrnoValue: ErrnoFunc returns the error code itself (Windows' GetLastError). The
+	// stub does not clear it before the call.
 	ErrnoValue
 )
 

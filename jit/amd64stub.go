@@ -51,7 +51,7 @@ const (
 const (
 	scratchGPR   = abi.RAX
 	frameReg     = abi.RBX
-	errnoReg     = abi.R12 // callee-saved in both conventions, like frameReg
+	errnoReg     = abi.R12   // callee-saved in both conventions, like frameReg
 	scratchXMM   = abi.XMM15 // caller-saved under SysV; not an argument register
 	scratchXMMMS = abi.XMM5  // caller-saved under Win64, where xmm15 is callee-saved
 )

@@ -10,9 +10,9 @@ import (
 	"github.com/jitffi/jitffi/abi"
 )
 
-// sigCases are hand-written signatures with their canonical text. The canonical text is
+// parseSigCases are hand-written signatures with their canonical text. The canonical text is
 // what Signature.String prints, and parses back to the same signature.
-var sigCases = []struct {
+var parseSigCases = []struct {
 	in, want string
 }{
 	{"void (void)", "void (void)"},
@@ -60,7 +60,7 @@ var sigCases = []struct {
 }
 
 func TestParseSignatureTable(t *testing.T) {
-	for _, c := range sigCases {
+	for _, c := range parseSigCases {
 		sig, err := abi.ParseSignature(c.in)
 		if err != nil {
 			t.Errorf("ParseSignature(%q): %v", c.in, err)
@@ -69,13 +69,13 @@ func TestParseSignatureTable(t *testing.T) {
 		if got := sig.String(); got != c.want {
 			t.Errorf("ParseSignature(%q).String()\n got %s\nwant %s", c.in, got, c.want)
 		}
-		checkRoundTrip(t, sig)
+		checkPrintParse(t, sig)
 	}
 }
 
-// checkRoundTrip checks that the canonical text of sig parses back to sig and prints the
+// checkPrintParse checks that the canonical text of sig parses back to sig and prints the
 // same again.
-func checkRoundTrip(t *testing.T, sig *abi.Signature) {
+func checkPrintParse(t *testing.T, sig *abi.Signature) {
 	t.Helper()
 	text := sig.String()
 	back, err := abi.ParseSignature(text)
@@ -247,8 +247,8 @@ func TestTypeString(t *testing.T) {
 	}
 }
 
-// errorCases are bad inputs with the byte offset and message of the error they give.
-var errorCases = []struct {
+// parseErrorCases are bad inputs with the byte offset and message of the error they give.
+var parseErrorCases = []struct {
 	in  string
 	pos int
 	msg string
@@ -295,7 +295,7 @@ var errorCases = []struct {
 }
 
 func TestParseErrors(t *testing.T) {
-	for _, c := range errorCases {
+	for _, c := range parseErrorCases {
 		_, err := abi.ParseSignature(c.in)
 		var pe *abi.ParseError
 		if !errors.As(err, &pe) {
@@ -326,25 +326,25 @@ func TestNestingLimit(t *testing.T) {
 	}
 }
 
-// typeGen makes random types and signatures from a seeded source. Member names are
+// sigGen makes random types and signatures from a seeded source. Member names are
 // unique within everything one generator makes, so no struct has duplicate members even
 // counting the members unnamed struct members bring in.
-type typeGen struct {
+type sigGen struct {
 	r     *rand.Rand
 	names int
 }
 
-var scalarKinds = []abi.Kind{
+var genScalarKinds = []abi.Kind{
 	abi.Bool, abi.Int8, abi.Int16, abi.Int32, abi.Int64, abi.Uint8, abi.Uint16, abi.Uint32,
 	abi.Uint64, abi.Float32, abi.Float64, abi.Pointer,
 }
 
-var attrAligns = []int{1, 2, 4, 8, 16, 32}
+var genAligns = []int{1, 2, 4, 8, 16, 32}
 
-func (g *typeGen) scalar() *abi.Type { return abi.Scalar(scalarKinds[g.r.Intn(len(scalarKinds))]) }
+func (g *sigGen) scalar() *abi.Type { return abi.Scalar(genScalarKinds[g.r.Intn(len(genScalarKinds))]) }
 
 // value returns a scalar, or with depth left sometimes a struct or union.
-func (g *typeGen) value(depth int) *abi.Type {
+func (g *sigGen) value(depth int) *abi.Type {
 	if depth > 0 && g.r.Intn(10) < 3 {
 		return g.aggregate(depth)
 	}
@@ -352,7 +352,7 @@ func (g *typeGen) value(depth int) *abi.Type {
 }
 
 // member returns a member type: a value or an array of values.
-func (g *typeGen) member(depth int) *abi.Type {
+func (g *sigGen) member(depth int) *abi.Type {
 	if g.r.Intn(4) > 0 {
 		return g.value(depth)
 	}
@@ -365,7 +365,7 @@ func (g *typeGen) member(depth int) *abi.Type {
 }
 
 // aggregate returns a struct or union whose members nest at most depth-1 levels more.
-func (g *typeGen) aggregate(depth int) *abi.Type {
+func (g *sigGen) aggregate(depth int) *abi.Type {
 	union := g.r.Intn(4) == 0
 	n := g.r.Intn(6)
 	if union && n > 0 {
@@ -381,7 +381,7 @@ func (g *typeGen) aggregate(depth int) *abi.Type {
 	}
 	align := 0
 	if g.r.Intn(5) == 0 {
-		align = attrAligns[g.r.Intn(len(attrAligns))]
+		align = genAligns[g.r.Intn(len(genAligns))]
 	}
 	switch {
 	case union && align > 0:
@@ -397,7 +397,7 @@ func (g *typeGen) aggregate(depth int) *abi.Type {
 }
 
 // signature returns a random signature, variadic about a third of the time.
-func (g *typeGen) signature() *abi.Signature {
+func (g *sigGen) signature() *abi.Signature {
 	sig := &abi.Signature{Result: abi.Scalar(abi.Void), Fixed: -1}
 	if g.r.Intn(5) > 0 {
 		sig.Result = g.value(3)
@@ -413,13 +413,13 @@ func (g *typeGen) signature() *abi.Signature {
 }
 
 func TestRoundTripRandom(t *testing.T) {
-	g := &typeGen{r: rand.New(rand.NewSource(1))}
+	g := &sigGen{r: rand.New(rand.NewSource(1))}
 	n := 4000
 	if testing.Short() {
 		n = 500
 	}
 	for i := 0; i < n && !t.Failed(); i++ {
-		checkRoundTrip(t, g.signature())
+		checkPrintParse(t, g.signature())
 	}
 	for i := 0; i < n/4 && !t.Failed(); i++ {
 		typ := g.member(3)
@@ -431,13 +431,13 @@ func TestRoundTripRandom(t *testing.T) {
 }
 
 func FuzzParseSignature(f *testing.F) {
-	for _, c := range sigCases {
+	for _, c := range parseSigCases {
 		f.Add(c.in)
 	}
-	for _, c := range errorCases {
+	for _, c := range parseErrorCases {
 		f.Add(c.in)
 	}
-	g := &typeGen{r: rand.New(rand.NewSource(2))}
+	g := &sigGen{r: rand.New(rand.NewSource(2))}
 	for i := 0; i < 20; i++ {
 		f.Add(g.signature().String())
 	}
@@ -453,6 +453,6 @@ func FuzzParseSignature(f *testing.F) {
 			}
 			return
 		}
-		checkRoundTrip(t, sig)
+		checkPrintParse(t, sig)
 	})
 }

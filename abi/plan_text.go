@@ -24,7 +24,7 @@ func (p *Plan) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "abi %v\n", p.ABI)
 	if p.Sig != nil {
-		fmt.Fprintf(&b, "sig %s\n", sigTextPlaceholder(p.Sig))
+		fmt.Fprintf(&b, "sig %v\n", p.Sig)
 	}
 	for i, a := range p.Args {
 		name := planTypeName(a.Type)
@@ -133,46 +133,5 @@ func planTypeName(t *Type) string {
 	case t.Kind == Union:
 		return "union{...}"
 	}
-	return typeTextPlaceholder(t)
-}
-
-// TODO(sysv): replace with (*Type).String and (*Signature).String once print.go lands.
-var placeholderNames = map[Kind]string{
-	Void: "void", Bool: "bool", Int8: "int8_t", Int16: "int16_t", Int32: "int32_t",
-	Int64: "int64_t", Uint8: "uint8_t", Uint16: "uint16_t", Uint32: "uint32_t",
-	Uint64: "uint64_t", Float32: "float", Float64: "double", Pointer: "void*",
-}
-
-func typeTextPlaceholder(t *Type) string {
-	if n, ok := placeholderNames[t.Kind]; ok {
-		return n
-	}
-	var b strings.Builder
-	switch t.Kind {
-	case Array:
-		return fmt.Sprintf("%s[%d]", typeTextPlaceholder(t.Elem), t.Len)
-	case Struct:
-		b.WriteString("struct{")
-	case Union:
-		b.WriteString("union{")
-	}
-	for _, f := range t.Fields {
-		fmt.Fprintf(&b, "%s %s; ", typeTextPlaceholder(f.Type), f.Name)
-	}
-	b.WriteString("}")
-	return b.String()
-}
-
-func sigTextPlaceholder(s *Signature) string {
-	var ps []string
-	for i, t := range s.Params {
-		if i == s.Fixed {
-			ps = append(ps, "...")
-		}
-		ps = append(ps, typeTextPlaceholder(t))
-	}
-	if s.Fixed == len(s.Params) {
-		ps = append(ps, "...")
-	}
-	return typeTextPlaceholder(s.Result) + " (" + strings.Join(ps, ", ") + ")"
+	return t.String()
 }

@@ -50,8 +50,9 @@ func sysvEightbytes(t *Type) (classes []sysvClass, ok bool) {
 //     type go unnoticed;
 //   - a zero-length array that does not start on an eightbyte boundary still contributes
 //     its element's class to the eightbyte it sits in ({float f; int a[0];} goes in rdi),
-//     and a misaligned one sends the value to MEMORY. gcc ignores only a flexible array
-//     member (T a[]), which the type model cannot tell from T a[0]; clang ignores both.
+//     and a misaligned one sends the value to MEMORY. (gcc ignores a flexible array
+//     member, T a[], but the type model has none: the parser rejects them. clang
+//     ignores zero-length arrays too, so here gcc and clang disagree.)
 func sysvClassify(t *Type, off int) (classes []sysvClass, ok bool) {
 	if t.Kind.IsScalar() {
 		size := t.Size()

@@ -342,12 +342,26 @@ func TestSysVStack(t *testing.T) {
 	}
 }
 
-// gccFlag turns on the check of SysV plans against gcc-compiled callers; it needs gcc and
-// an amd64 host, and takes a few seconds.
+// The -update and -gcc flags are generic enough that other test files of this package may
+// want them too, so they are registered only if no other file has, and read by name.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files with the current output")
+	}
+	if flag.Lookup("gcc") == nil {
+		flag.Bool("gcc", false, "check plans against gcc-compiled callers (needs gcc on the ABI's host)")
+	}
+}
+
+func boolFlag(name string) bool {
+	f := flag.Lookup(name)
+	return f != nil && f.Value.String() == "true"
+}
+
+// The random part of the -gcc check; the check takes a few seconds, so it is opt-in.
 var (
-	gccFlag   = flag.Bool("gcc", false, "check SysV plans against gcc-compiled callers (needs gcc on amd64)")
-	gccRandom = flag.Int("gcc.random", 600, "number of random signatures the -gcc check adds")
-	gccSeed   = flag.Uint64("gcc.seed", 1, "seed of the -gcc check's random signatures")
+	gccRandom = flag.Int("sysv.random", 600, "number of random signatures the -gcc check of SysV adds")
+	gccSeed   = flag.Uint64("sysv.seed", 1, "seed of the random signatures of the -gcc check of SysV")
 )
 
 // TestSysVAgainstGCC runs the table signatures and random ones through gcc and compares.
@@ -434,7 +448,7 @@ func randomSignature(r *rand.Rand) *abi.Signature {
 // for the callee, so what is checked is exactly what a gcc-compiled caller does.
 func checkAgainstGCC(t *testing.T, sigs []*abi.Signature) {
 	t.Helper()
-	if !*gccFlag {
+	if !boolFlag("gcc") {
 		t.Skip("run with -gcc to check against gcc")
 	}
 	if runtime.GOARCH != "amd64" || runtime.GOOS == "windows" {
@@ -938,4 +952,111 @@ func leUint(b []byte) uint64 {
 		v = v<<8 | uint64(b[i])
 	}
 	return v
+}
+
+// A goldenCase is one case of a golden file: a signature in the parser's syntax and the
+// plan text expected for it.
+type goldenCase struct {
+	name, call string
+	want       string
+	line       int
+}
+
+// readGolden reads a golden file. Its format, line by line: "# ..." comments and blank
+// lines; "case NAME" opens a case; "call SIGNATURE" gives its signature; the lines up to
+// the next blank line are the expected plan text.
+func readGolden(t *testing.T, path string) []*goldenCase {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []*goldenCase
+	var cur *goldenCase
+	inPlan := false
+	for i, line := range strings.Split(string(data), "\n") {
+		switch {
+		case line == "":
+			inPlan, cur = false, nil
+		case inPlan:
+			cur.want += line + "\n"
+		case strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "case "):
+			cur = &goldenCase{name: strings.TrimPrefix(line, "case "), line: i + 1}
+			cases = append(cases, cur)
+		case strings.HasPrefix(line, "call ") && cur != nil && cur.call == "":
+			cur.call, inPlan = strings.TrimPrefix(line, "call "), true
+		default:
+			t.Fatalf("%s:%d: unexpected line %q", path, i+1, line)
+		}
+	}
+	return cases
+}
+
+// rewriteGolden replaces every expected plan text of a golden file, keeping the rest.
+func rewriteGolden(t *testing.T, path string, got map[int]string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	lines := strings.Split(string(data), "\n")
+	caseLine, skipping := 0, false
+	for i, line := range lines {
+		if skipping {
+			if line != "" {
+				continue
+			}
+			skipping = false
+		}
+		if i == len(lines)-1 && line == "" {
+			break
+		}
+		out.WriteString(line + "\n")
+		if strings.HasPrefix(line, "case ") {
+			caseLine = i + 1
+		}
+		if strings.HasPrefix(line, "call ") {
+			out.WriteString(got[caseLine])
+			skipping = true
+		}
+	}
+	if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSysVGolden compares plans with testdata/sysv/*.txt; -update rewrites the expected
+// text, and -gcc also checks every golden signature against gcc.
+func TestSysVGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "sysv", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	var sigs []*abi.Signature
+	for _, path := range files {
+		got := map[int]string{}
+		for _, c := range readGolden(t, path) {
+			where := fmt.Sprintf("%s:%d (%s)", path, c.line, c.name)
+			sig, err := abi.ParseSignature(c.call)
+			if err != nil {
+				t.Errorf("%s: %v", where, err)
+				continue
+			}
+			p, err := abi.Classify(sig, abi.SysV)
+			if err != nil {
+				t.Errorf("%s: %v", where, err)
+				continue
+			}
+			checkInvariants(t, p)
+			sigs = append(sigs, sig)
+			got[c.line] = p.String()
+			if !boolFlag("update") && got[c.line] != c.want {
+				t.Errorf("%s: plan\n%s\nwant\n%s", where, got[c.line], c.want)
+			}
+		}
+		if boolFlag("update") {
+			rewriteGolden(t, path, got)
+		}
+	}
+	t.Run("gcc", func(t *testing.T) { checkAgainstGCC(t, sigs) })
 }

@@ -16,10 +16,22 @@ import (
 //	result struct{...}: xmm0[0:8] xmm1[8:12]
 //	stack 0 align 16
 //
-// Aggregates print as struct{...} or union{...} after the sig line, which spells them out.
-// A register holding a whole value prints bare; one holding a piece prints the piece's
-// byte range. Further lines appear only when they say something: "shadow N" for a shadow
-// area, "copy N align A" for by-reference copies, "al N" for a variadic SysV call.
+// Aggregates print as struct{...} or union{...} after the sig line, which spells them out;
+// a promoted argument prints as "double (promoted from float)". Placements read:
+//
+//	rdi                          one register holds the whole value
+//	rdi[0:8] xmm0[8:16]          registers holding byte ranges of the value
+//	xmm3 dup r9                  a part whose bits are also in a second register
+//	stack+8 size 16              bytes in the outgoing argument area
+//	byref copy+0 ptr rcx         a pointer to the copy at copy+0, in rcx
+//	byref copy+16 ptr stack+8    the same with the pointer in a stack slot
+//	ignored                      no register and no stack (empty struct)
+//	none                         a void or empty result
+//	indirect rdi, returned in rax  a result written through a hidden pointer
+//
+// followed by " sext32" or " zext32" when a narrow integer must be widened. Lines after
+// the stack line appear only when they say something: "shadow N" for a shadow area,
+// "copy N align A" for by-reference copies, "al N" for a variadic SysV call.
 func (p *Plan) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "abi %v\n", p.ABI)

@@ -27,7 +27,6 @@ var (
 	tI64  = abi.Scalar(abi.Int64)
 	tU8   = abi.Scalar(abi.Uint8)
 	tU16  = abi.Scalar(abi.Uint16)
-	tU32  = abi.Scalar(abi.Uint32)
 	tF32  = abi.Scalar(abi.Float32)
 	tF64  = abi.Scalar(abi.Float64)
 	tPtr  = abi.Scalar(abi.Pointer)
@@ -324,10 +323,7 @@ func TestSysVVariadic(t *testing.T) {
 func TestSysVStack(t *testing.T) {
 	six := []*abi.Type{tI64, tI64, tI64, tI64, tI64, tI64}
 	p := mustClassify(t, fn(tVoid, append(six, tI8, abi.AlignedStructOf(16, false, fld(tI32)), tI32, st(tI64, tI64, tI8))...))
-	for i, w := range [][2]int{6: {0, 8}, 7: {16, 16}, 8: {32, 8}, 9: {40, 24}} {
-		if i < 6 {
-			continue
-		}
+	for i, w := range map[int][2]int{6: {0, 8}, 7: {16, 16}, 8: {32, 8}, 9: {40, 24}} {
 		if a := p.Args[i]; a.Passing != abi.OnStack || a.StackOffset != w[0] || a.StackSize != w[1] {
 			t.Errorf("arg %d not at stack+%d size %d\n%v", i, w[0], w[1], p)
 		}
@@ -339,6 +335,69 @@ func TestSysVStack(t *testing.T) {
 	p = mustClassify(t, fn(tVoid, tI32, abi.AlignedStructOf(32, false, fld(tI64)), tI32))
 	if a := p.Args[1]; a.StackOffset != 0 || a.StackSize != 32 || p.StackAlign != 32 || p.StackSize != 32 {
 		t.Errorf("32-aligned struct\n%v", p)
+	}
+}
+
+// TestPlanTextShapes prints plans that only other ABIs produce, so that their text is
+// settled before those classifiers exist: by-reference copies with the pointer in a
+// register or on the stack, duplicated registers, arm64 registers, a shadow area and an
+// indirect result that is not handed back.
+func TestPlanTextShapes(t *testing.T) {
+	s16 := st(tI64, tI64)
+	p := &abi.Plan{
+		ABI: abi.Win64,
+		Sig: variadic(2, s16, s16, s16, tF64, tI8),
+		Args: []abi.ArgPlan{
+			{Type: s16, Passing: abi.ByReference, PointerReg: abi.RDX, CopyOffset: 0},
+			{Type: s16, Passing: abi.ByReference, StackOffset: 8, StackSize: 8, CopyOffset: 16},
+			{Type: tF64, Passing: abi.InRegisters, Parts: []abi.Part{{Size: 8, Reg: abi.XMM3, Dup: abi.R9}}},
+			{Type: tI8, Passing: abi.OnStack, StackOffset: 16, StackSize: 8},
+		},
+		Result:      abi.ResultPlan{Type: s16, Indirect: true, HiddenReg: abi.RCX, ReturnedIn: abi.RAX},
+		StackSize:   32,
+		StackAlign:  16,
+		ShadowSize:  32,
+		CopySize:    32,
+		CopyAlign:   16,
+		VectorCount: -1,
+	}
+	want := `abi win64
+sig struct{int64_t f0; int64_t f1;} (struct{int64_t f0; int64_t f1;}, struct{int64_t f0; int64_t f1;}, ..., double, int8_t)
+arg 0 struct{...}: byref copy+0 ptr rdx
+arg 1 struct{...}: byref copy+16 ptr stack+8
+arg 2 double: xmm3 dup r9
+arg 3 int8_t: stack+16 size 8
+result struct{...}: indirect rcx, returned in rax
+stack 32 align 16
+shadow 32
+copy 32 align 16
+`
+	if got := p.String(); got != want {
+		t.Errorf("Win64-shaped plan:\n%s\nwant\n%s", got, want)
+	}
+
+	hfa := st(tF32, tF32, tF32)
+	p = &abi.Plan{
+		ABI: abi.AAPCS64,
+		Sig: fn(st(tI64, tI64, tI64), hfa, tI16),
+		Args: []abi.ArgPlan{
+			{Type: hfa, Parts: []abi.Part{{0, 4, abi.V0, 0}, {4, 4, abi.V1, 0}, {8, 4, abi.V2, 0}}},
+			{Type: tI16, Parts: []abi.Part{{0, 2, abi.X0, 0}}},
+		},
+		Result:      abi.ResultPlan{Type: st(tI64, tI64, tI64), Indirect: true, HiddenReg: abi.X8},
+		StackAlign:  16,
+		CopyAlign:   1,
+		VectorCount: -1,
+	}
+	want = `abi aapcs64
+sig struct{int64_t f0; int64_t f1; int64_t f2;} (struct{float f0; float f1; float f2;}, int16_t)
+arg 0 struct{...}: v0[0:4] v1[4:8] v2[8:12]
+arg 1 int16_t: x0
+result struct{...}: indirect x8
+stack 0 align 16
+`
+	if got := p.String(); got != want {
+		t.Errorf("AAPCS64-shaped plan:\n%s\nwant\n%s", got, want)
 	}
 }
 

@@ -170,6 +170,14 @@ func checkSysVType(t *Type, what string) error {
 		return fmt.Errorf("abi: %s has a member with no type", what)
 	case t.Kind > Array:
 		return fmt.Errorf("abi: %s has a member of unknown kind %v", what, t.Kind)
+	case t.Kind.IsScalar():
+		// A scalar made as a literal rather than with Scalar has no size, and the
+		// classifier divides by it.
+		if s := Scalar(t.Kind); t.Size() != s.Size() || t.Align() != s.Align() {
+			return fmt.Errorf("abi: %s has a %v not made with abi.Scalar", what, t.Kind)
+		}
+	case t.Align() < 1 || t.Align()&(t.Align()-1) != 0:
+		return fmt.Errorf("abi: %s has a %v with alignment %d", what, t.Kind, t.Align())
 	case t.Kind == Array:
 		if t.Elem == nil || t.Len < 0 {
 			return fmt.Errorf("abi: %s has a malformed array", what)

@@ -162,6 +162,8 @@ func TestSysVMalformed(t *testing.T) {
 		"fixed out of range": variadic(3, tVoid, tI32),
 		"void member":        fn(tVoid, voidMember),
 		"nil member":         fn(nilMember),
+		"literal scalar":     fn(tVoid, st(&abi.Type{Kind: abi.Int32})),
+		"literal struct":     fn(tVoid, &abi.Type{Kind: abi.Struct}),
 	} {
 		if p, err := abi.Classify(sig, abi.SysV); err == nil {
 			t.Errorf("%s: no error, plan\n%v", name, p)
@@ -431,6 +433,18 @@ func TestSysVAgainstGCC(t *testing.T) {
 		sigs = append(sigs, randomSignature(r))
 	}
 	checkAgainstGCC(t, sigs)
+}
+
+// TestSysVRandomInvariants classifies random signatures without gcc, so that every run
+// checks the invariants on shapes nobody wrote a table row for.
+func TestSysVRandomInvariants(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		p := mustClassify(t, randomSignature(r))
+		if p.String() == "" {
+			t.Fatal("empty plan text")
+		}
+	}
 }
 
 // tableSignatures collects signatures from the table tests above for the gcc check.

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/jit"
+	"github.com/jitffi/jitffi/loader"
+)
+
+// placeholderErrnoFunc stands for the address of the error-code function in an errno
+// stub explained for another ABI than the host's, where the real address is unknown.
+const placeholderErrnoFunc = 0x1122334455667788
+
+// cmdExplain runs "jitffi explain".
+func cmdExplain(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("explain")
+	abiName := fs.String("abi", abi.Host.String(), "calling convention")
+	withErrno := fs.Bool("errno", false, "also show the errno-capturing stub")
+	pos, err := parseFlags(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, explainUsage)
+		return exitOK
+	}
+	if err != nil {
+		return usageError(stderr, "explain", "%v", err)
+	}
+	if len(pos) != 1 {
+		return usageError(stderr, "explain", "want one signature, got %d arguments", len(pos))
+	}
+	a, err := abi.ParseABI(*abiName)
+	if err != nil {
+		return failure(stderr, "explain", err)
+	}
+	sig, err := abi.ParseSignatureModel(pos[0], dataModel(a))
+	if err != nil {
+		return failure(stderr, "explain", err)
+	}
+	plan, err := abi.Classify(sig, a)
+	if errors.Is(err, abi.ErrUnsupportedABI) {
+		fmt.Fprintf(stdout, "signature (%v): %v\n", dataModel(a), sig)
+		fmt.Fprintf(stdout, "plan: not available: the %v classifier is not built yet, so there is no plan or stub to show\n", a)
+		return exitUnexplained
+	}
+	if err != nil {
+		return failure(stderr, "explain", err)
+	}
+
+	fmt.Fprintf(stdout, "plan (%v, data model %v):\n", a, dataModel(a))
+	writeIndented(stdout, plan.String())
+	fmt.Fprintf(stdout, "frame: %s\n", frameText(jit.LayoutOf(sig)))
+	writeStub(stdout, "stub", plan, jit.Options{})
+	if *withErrno {
+		opts, note := errnoOptions(a)
+		writeStub(stdout, "errno stub, "+note, plan, opts)
+	}
+	return exitOK
+}
+
+// writeStub prints the disassembly of plan's stub compiled with opts under a heading, or
+// a line saying why there is none. Any missing part of the toolchain is reported on
+// stdout, in place of what it would have shown, since the plan has been explained.
+func writeStub(w io.Writer, title string, plan *abi.Plan, opts jit.Options) {
+	code, err := jit.Assemble(plan, opts)
+	if err != nil {
+		fmt.Fprintf(w, "%s: not available: %v\n", title, err)
+		return
+	}
+	text, err := jit.Disassemble(code, plan.ABI)
+	if err != nil {
+		fmt.Fprintf(w, "%s (%d bytes): disassembly not available: %v\n", title, len(code), err)
+		fmt.Fprintf(w, "  % x\n", code)
+		return
+	}
+	fmt.Fprintf(w, "%s (%d bytes):\n", title, len(code))
+	writeIndented(w, text)
+}
+
+// errnoOptions returns the stub options that capture the C error code under ABI a, and a
+// note saying where the code is read from.
+func errnoOptions(a abi.ABI) (jit.Options, string) {
+	if a == abi.Win64 {
+		return jit.Options{Errno: jit.ErrnoValue, ErrnoFunc: placeholderErrnoFunc},
+			fmt.Sprintf("GetLastError at placeholder address %#x", placeholderErrnoFunc)
+	}
+	if fn := loader.ErrnoLocation(); a == abi.Host && fn != 0 {
+		return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: fn},
+			fmt.Sprintf("errno location function at %#x", fn)
+	}
+	return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: placeholderErrnoFunc},
+		fmt.Sprintf("errno location function at placeholder address %#x", placeholderErrnoFunc)
+}
+
+// frameText describes a call frame's layout: where the stub finds each argument and
+// stores the result, as offsets from the frame pointer it is handed.
+func frameText(l jit.Layout) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "header 0..%d", jit.FrameHeaderSize)
+	for i, off := range l.Args {
+		fmt.Fprintf(&b, ", arg %d at %d", i, off)
+	}
+	fmt.Fprintf(&b, ", result at %d, size %d", l.Result, l.Size)
+	return b.String()
+}
+
+// writeIndented writes text with every line indented by two spaces.
+func writeIndented(w io.Writer, text string) {
+	for line := range strings.Lines(text) {
+		fmt.Fprintf(w, "  %s", line)
+	}
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		fmt.Fprintln(w)
+	}
+}

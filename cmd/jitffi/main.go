@@ -1,0 +1,221 @@
+// Command jitffi explains how jitffi calls a C function and makes such calls from the
+// command line.
+//
+// Usage:
+//
+//	jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] '<signature>'
+//	jitffi call [--fast] [--errno] <library> <symbol> '<signature>' [arguments...]
+//	jitffi help [command]
+//
+// explain parses a C signature, classifies it under a calling convention (the host's by
+// default) and prints the call plan, the frame layout and the disassembled call stub.
+// call binds a function of a shared library to a signature given as text and calls it
+// with arguments converted from the command line, for example:
+//
+//	jitffi call libm.so.6 cos 'double (double)' 0
+//	jitffi call libc.so.6 snprintf 'int32_t (char*, size_t, char*, ..., double)' buf:64 64 '%.3f' 3.14159
+//
+// Run "jitffi help call" for how arguments are written.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/jitffi/jitffi/abi"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitUnexplained = 1 // explain: the signature parsed, but no plan could be made
+	exitError       = 2 // bad usage or input, or the call could not be made
+)
+
+const usageText = `jitffi explains and makes C calls through jitffi's JIT-compiled stubs.
+
+Usage:
+
+	jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] '<signature>'
+	jitffi call [--fast] [--errno] <library> <symbol> '<signature>' [arguments...]
+	jitffi help [command]
+
+A signature is a C function type without the function name, such as
+'double (double)' or 'int32_t (char*, size_t, char*, ..., double)'.
+
+Run "jitffi help explain" or "jitffi help call" for details.
+`
+
+const explainUsage = `Usage: jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] '<signature>'
+
+Parses the signature under the ABI's data model (LLP64 for win64, LP64 with unsigned
+char for aapcs64, LP64 otherwise), classifies it under the ABI's calling convention
+and prints the call plan, the call frame's layout and the disassembled call stub.
+When the ABI's classifier or stub emitter is not built yet, it prints what it can and
+says what is missing; it exits with status 1 if not even a plan could be made, and 2
+for bad input.
+
+Flags:
+  --abi name   calling convention: sysv, win64, aapcs64 or apple-arm64 (default: the host's)
+  --errno      also show the stub that captures errno (GetLastError on win64)
+`
+
+const callUsage = `Usage: jitffi call [--fast] [--errno] <library> <symbol> '<signature>' [arguments...]
+
+Opens the library, binds the symbol to the signature (parsed under the host's data
+model) and calls it with one argument per parameter, converted by the parameter's type:
+
+  integers   decimal or 0x hex, optionally negative: 42, -5, 0xff (range-checked)
+  bool       true, false, 1 or 0
+  float      decimal or special values: 3.14, 1e-3, inf, nan
+  pointers   null             NULL
+             0x7f001234       that address
+             buf:N            a zeroed N-byte buffer, printed as a C string after the call
+             str:TEXT         TEXT as a C string, whatever it looks like
+             "TEXT"           TEXT, with Go escapes such as \n, as a C string
+             anything else    itself as a NUL-terminated C string
+  structs    a brace list of the leaf values in order: {1,2.5} or {{1,2},3}
+
+It prints the result (nothing for void; structs as {field: value, ...}), then the
+contents of every buf: argument and, with --errno, errno as read right after the call.
+An argument that starts with "-" is taken for a flag unless it is a number; put "--"
+before arguments to take them all literally. Errors exit with status 2.
+
+Flags:
+  --fast    use the Fast call mode (no scheduler transition)
+  --errno   print errno as read right after the call
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run runs the command with the given arguments (without the program name), writing its
+// output to stdout and its diagnostics to stderr, and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return exitError
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "explain":
+		return cmdExplain(rest, stdout, stderr)
+	case "call":
+		return cmdCall(rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		return cmdHelp(rest, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "jitffi: unknown command %q; run \"jitffi help\" for usage\n", cmd)
+		return exitError
+	}
+}
+
+// cmdHelp prints the usage text of the command named in args, or the general one.
+func cmdHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	}
+	switch args[0] {
+	case "explain":
+		fmt.Fprint(stdout, explainUsage)
+	case "call":
+		fmt.Fprint(stdout, callUsage)
+	default:
+		fmt.Fprintf(stderr, "jitffi help: unknown command %q\n", args[0])
+		return exitError
+	}
+	return exitOK
+}
+
+// parseFlags parses the flags defined in fs wherever they appear in args, as "-name",
+// "--name", "-name=value" or "--name value", and returns the other arguments in order.
+// Unlike fs.Parse, it does not stop at the first argument that is not a flag, and it takes
+// an argument such as "-5" or "-inf" for a negative number rather than a flag. Everything
+// after "--" is returned as is. A request for help returns flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(pos, args[i+1:]...), nil
+		}
+		if len(a) < 2 || a[0] != '-' || isNumber(a) {
+			pos = append(pos, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(a[1:], "-"), "=")
+		if name == "h" || name == "help" {
+			return nil, flag.ErrHelp
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			return nil, fmt.Errorf("unknown flag %s", a)
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			if !hasValue {
+				value = "true"
+			}
+		} else if !hasValue {
+			if i+1 == len(args) {
+				return nil, fmt.Errorf("flag %s needs a value", a)
+			}
+			i++
+			value = args[i]
+		}
+		if err := fs.Set(name, value); err != nil {
+			return nil, fmt.Errorf("flag %s: %v", a, err)
+		}
+	}
+	return pos, nil
+}
+
+// isNumber reports whether s reads as a number (integer, hex or floating-point), so that
+// a negative number is not taken for a flag.
+func isNumber(s string) bool {
+	if _, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		return true
+	}
+	_, err := parseInteger(s, 64, true)
+	var rangeErr *rangeError
+	return err == nil || errors.As(err, &rangeErr)
+}
+
+// dataModel returns the data model of C's plain types (long, char) under an ABI's usual
+// platforms: LLP64 for Windows, unsigned char for Linux on arm64, LP64 otherwise.
+func dataModel(a abi.ABI) abi.DataModel {
+	switch a {
+	case abi.Win64:
+		return abi.LLP64
+	case abi.AAPCS64:
+		return abi.LP64UnsignedChar
+	}
+	return abi.LP64
+}
+
+// newFlagSet returns a flag set that reports nothing itself: run prints its own messages.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// usageError prints a one-line error about the command line of command cmd and returns
+// the exit code for it.
+func usageError(stderr io.Writer, cmd string, format string, args ...any) int {
+	fmt.Fprintf(stderr, "jitffi %s: %s; run \"jitffi help %s\" for usage\n", cmd, fmt.Sprintf(format, args...), cmd)
+	return exitError
+}
+
+// failure prints a one-line error of command cmd and returns the exit code for it. The
+// "jitffi: " that errors of package jitffi start with is dropped, as the line already
+// names the command.
+func failure(stderr io.Writer, cmd string, err error) int {
+	fmt.Fprintf(stderr, "jitffi %s: %s\n", cmd, strings.TrimPrefix(err.Error(), "jitffi: "))
+	return exitError
+}

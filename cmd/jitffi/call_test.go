@@ -1,0 +1,74 @@
+//go:build cgo && linux
+
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCall(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // the whole output
+	}{
+		{"cos", []string{"libm.so.6", "cos", "double (double)", "0"}, "1\n"},
+		{"cosf fast", []string{"--fast", "libm.so.6", "cosf", "float (float)", "0.5"}, "0.87758255\n"},
+		{"pow", []string{"libm.so.6", "pow", "double (double, double)", "2", "-0.5"}, "0.7071067811865476\n"},
+		{"strlen", []string{"libc.so.6", "strlen", "size_t (const char*)", "hello"}, "5\n"},
+		{"strlen quoted", []string{"libc.so.6", "strlen", "size_t (const char*)", `"a\tb"`}, "3\n"},
+		{"strlen str:", []string{"libc.so.6", "strlen", "size_t (const char*)", "str:null"}, "4\n"},
+		{"abs", []string{"libc.so.6", "abs", "int (int)", "-5"}, "5\n"},
+		{"labs hex", []string{"libc.so.6", "labs", "long (long)", "-0x10"}, "16\n"},
+		{"snprintf", []string{"libc.so.6", "snprintf", "int32_t (char*, size_t, char*, ..., double)", "buf:64", "64", "%.3f", "3.14159"},
+			"5\narg 0 buf: \"3.142\"\n"},
+		{"snprintf promotes", []string{"libc.so.6", "snprintf", "int (char*, size_t, char*, ..., int, float, char*)", "buf:32", "32", "%d|%.1f|%s", "-7", "2.5", "ok"},
+			"10\narg 0 buf: \"-7|2.5|ok\"\n"},
+		{"div", []string{"libc.so.6", "div", "struct{int quot; int rem;} (int, int)", "17", "5"}, "{quot: 3, rem: 2}\n"},
+		{"ldiv", []string{"libc.so.6", "ldiv", "struct{long quot; long rem;} (long, long)", "-1099511627779", "1048576"},
+			"{quot: -1048576, rem: -3}\n"},
+		{"strtol errno", []string{"--errno", "libc.so.6", "strtol", "long (const char*, char**, int)", "99999999999999999999", "null", "10"},
+			"9223372036854775807\nerrno: ERANGE (34): numerical result out of range\n"},
+		{"strtol no errno", []string{"libc.so.6", "strtol", "long (const char*, char**, int)", "-42", "null", "10", "--errno"},
+			"-42\nerrno: 0\n"},
+		{"void", []string{"libc.so.6", "srand", "void (unsigned)", "1"}, ""},
+		{"bool", []string{"libc.so.6", "isdigit", "int (int)", "0x37"}, "2048\n"},
+		{"null pointer result", []string{"libc.so.6", "getenv", "char* (char*)", "JITFFI_SURELY_UNSET_VARIABLE"}, "0x0\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCmd(t, append([]string{"call"}, tc.args...)...)
+			if code != exitOK || stdout != tc.want || stderr != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 0, stdout %q", code, stdout, stderr, tc.want)
+			}
+		})
+	}
+}
+
+func TestCallErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing library", []string{"libjitffi-no-such-library.so", "f", "int (void)"}, "libjitffi-no-such-library.so"},
+		{"missing symbol", []string{"libc.so.6", "jitffi_no_such_symbol", "int (void)"}, "jitffi_no_such_symbol"},
+		{"parse error", []string{"libc.so.6", "abs", "int (int"}, `parse "int (int" at 8: expected ',' or ')'`},
+		{"too many arguments", []string{"libc.so.6", "abs", "int (int)", "1", "2"}, "takes 1 argument, got 2"},
+		{"too few arguments", []string{"libc.so.6", "div", "struct{int q; int r;} (int, int)", "1"}, "takes 2 arguments, got 1"},
+		{"bad number", []string{"libc.so.6", "abs", "int (int)", "12abc"}, `argument 0 (int32_t): bad integer "12abc"`},
+		{"out of range", []string{"libc.so.6", "abs", "int (int)", "2147483648"}, "2147483648 is out of range for int32_t"},
+		{"bad float", []string{"libm.so.6", "cos", "double (double)", "one"}, `bad double "one"`},
+		{"bad bool", []string{"libc.so.6", "abs", "int (bool)", "yes"}, "want true, false, 1 or 0"},
+		{"bad buffer", []string{"libc.so.6", "strlen", "size_t (char*)", "buf:0"}, `bad buffer "buf:0"`},
+		{"unknown flag", []string{"--slow", "libc.so.6", "abs", "int (int)", "1"}, "unknown flag --slow"},
+		{"no signature", []string{"libc.so.6", "abs"}, "want a library, a symbol and a signature"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCmd(t, append([]string{"call"}, tc.args...)...)
+			if code != exitError || stdout != "" || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and one line with %q", code, stdout, stderr, tc.want)
+			}
+		})
+	}
+}

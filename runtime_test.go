@@ -103,11 +103,17 @@ func TestGCWhileCalling(t *testing.T) {
 		}
 	}()
 	var wg sync.WaitGroup
+	var calls atomic.Int64
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < 3000; i++ {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
 				n := 1 + (i+g)%300
 				buf := make([]byte, n+1)
 				memset.Call(unsafe.Pointer(&buf[0]), 'x', uintptr(n))
@@ -115,13 +121,19 @@ func TestGCWhileCalling(t *testing.T) {
 					t.Errorf("strlen after memset(%d) = %d", n, got)
 					return
 				}
+				calls.Add(1)
 			}
 		}()
 	}
-	wg.Wait()
+	const wantGCs = 20
+	deadline := time.Now().Add(20 * time.Second)
+	for gcs.Load() < wantGCs && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 	close(stop)
-	if gcs.Load() == 0 {
-		t.Fatal("no GC cycle ran during the calls")
+	wg.Wait()
+	if gcs.Load() < wantGCs || calls.Load() == 0 {
+		t.Fatalf("%d GC cycles and %d calls ran together, want at least %d and some", gcs.Load(), calls.Load(), wantGCs)
 	}
 }
 

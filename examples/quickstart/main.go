@@ -1,0 +1,159 @@
+// Command quickstart is a tour of jitffi: it calls functions of the system's C library
+// and math library from Go, without cgo code and without writing any C.
+//
+// Run it on Linux with:
+//
+//	go run ./examples/quickstart
+//
+// Each step binds a C function to Go types once, then calls it like a Go function. A
+// binding is made once and reused: it costs a signature classification and a stub compile
+// (shared by every function with the same signature), while a call costs about as much as
+// a cgo call.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+
+	"github.com/jitffi/jitffi"
+)
+
+func main() {
+	if err := run(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+// Div and Ldiv mirror C's div_t and ldiv_t:
+//
+//	typedef struct { int quot; int rem; } div_t;
+//	typedef struct { long quot; long rem; } ldiv_t;
+//
+// A Go struct matches a C struct when its fields have the same sizes in the same order;
+// jitffi checks the layout at bind time. Field names do not matter to C.
+type (
+	Div  struct{ Quot, Rem int32 }
+	Ldiv struct{ Quot, Rem int64 }
+)
+
+// run makes every call of the tour and prints one line per call to w.
+func run(w io.Writer) error {
+	// Open loads a shared library the way dlopen does: a name without a slash is looked
+	// up in the system's library path. Keep a library open while its functions are used.
+	libm, err := jitffi.Open("libm.so.6")
+	if err != nil {
+		return err
+	}
+	defer libm.Close()
+	libc, err := jitffi.Open("libc.so.6")
+	if err != nil {
+		return err
+	}
+	defer libc.Close()
+
+	// 1. double cos(double x);
+	//
+	// BindN binds a function of N parameters: the type arguments are the parameter types
+	// followed by the result type. Go's float64 is C's double.
+	cos, err := jitffi.Bind1[float64, float64](libm, "cos")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "cos(1) = %v\n", cos.Call(1))
+
+	// 2. double pow(double x, double y);
+	pow, err := jitffi.Bind2[float64, float64, float64](libm, "pow")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "pow(2, 10) = %v\n", pow.Call(2, 10))
+
+	// 3. size_t strlen(const char *s);
+	//
+	// C strings are NUL-terminated bytes; CString makes one from a Go string, and a
+	// *byte is passed as a char*. uintptr has the size of size_t.
+	strlen, err := jitffi.Bind1[*byte, uintptr](libc, "strlen")
+	if err != nil {
+		return err
+	}
+	hello, err := jitffi.CString("hello, world")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "strlen(%q) = %d\n", "hello, world", strlen.Call(hello))
+
+	// 4. int snprintf(char *buf, size_t size, const char *format, ...);
+	//
+	// A variadic function is bound for one call shape: Variadic(3) says the first three
+	// parameters are the fixed ones, and the rest (here an int, a double and a float) are
+	// the variadic arguments. The stub applies C's default argument promotions, so the
+	// float32 travels as a double, just as it would from C. Go's int32 is C's int.
+	snprintf, err := jitffi.Bind6[*byte, uintptr, *byte, int32, float64, float32, int32](
+		libc, "snprintf", jitffi.Variadic(3))
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 64) // C writes into Go memory, which stays alive during the call
+	format, err := jitffi.CString("%d %.3f %.2f")
+	if err != nil {
+		return err
+	}
+	n := snprintf.Call(&buf[0], uintptr(len(buf)), format, 42, 3.14159265, float32(0.75))
+	fmt.Fprintf(w, "snprintf(buf, 64, %q, 42, 3.14159265, float32(0.75)) = %d, buf = %q\n",
+		"%d %.3f %.2f", n, buf[:n])
+
+	// 5. long strtol(const char *s, char **end, int base);
+	//
+	// C functions report failure through errno, a per-thread variable that any later
+	// C call or system call may overwrite. CallErrno returns errno as the stub read it
+	// right after the call, on the same thread (the stub also clears it before the call,
+	// so 0 means no error). Here the number does not fit in a long: strtol returns
+	// LONG_MAX and sets errno to ERANGE. A **byte is passed as a char**.
+	strtol, err := jitffi.Bind3[*byte, **byte, int32, int64](libc, "strtol")
+	if err != nil {
+		return err
+	}
+	big, err := jitffi.CString("99999999999999999999")
+	if err != nil {
+		return err
+	}
+	var end *byte
+	v, errno := strtol.CallErrno(big, &end, 10)
+	name := fmt.Sprint(int(errno))
+	if errno == syscall.ERANGE {
+		name = "ERANGE"
+	}
+	fmt.Fprintf(w, "strtol(%q, &end, 10) = %d, errno = %s (%v)\n", "99999999999999999999", v, name, errno)
+
+	// 6. div_t div(int num, int den);  ldiv_t ldiv(long num, long den);
+	//
+	// Structs are passed and returned by value. div_t (two ints) comes back in one
+	// register, ldiv_t (two longs) in two; the stub knows which from the C calling
+	// convention, and the result arrives as the Go struct.
+	div, err := jitffi.Bind2[int32, int32, Div](libc, "div")
+	if err != nil {
+		return err
+	}
+	ldiv, err := jitffi.Bind2[int64, int64, Ldiv](libc, "ldiv")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "div(17, 5) = %+v\n", div.Call(17, 5))
+	fmt.Fprintf(w, "ldiv(10000000000, 3) = %+v\n", ldiv.Call(10_000_000_000, 3))
+
+	// 7. int abs(int n);
+	//
+	// BindFunc fills in a Go func variable instead, whose type spells the signature. It
+	// reads most naturally, but goes through reflection: each call costs a few hundred
+	// nanoseconds more than the typed BindN family above. A func type may also return
+	// nothing (a C void function), or end its results with a syscall.Errno to get errno.
+	var abs func(n int32) int32
+	if err := jitffi.BindFunc(libc, "abs", &abs); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "abs(-42) = %d (via BindFunc)\n", abs(-42))
+	return nil
+}

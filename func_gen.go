@@ -39,7 +39,11 @@ func Bind0At[R any](addr uintptr, opts ...Option) (Func0[R], error) {
 func (f Func0[R]) Call() R {
 	var fr frame0[R]
 	fr.Stub, fr.Fn = f.b.stub, f.b.fn
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -48,7 +52,11 @@ func (f Func0[R]) Call() R {
 func (f Func0[R]) CallErrno() (R, syscall.Errno) {
 	var fr frame0[R]
 	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -63,7 +71,11 @@ type NoEscapeFunc0[R any] struct{ b *binding }
 func (f NoEscapeFunc0[R]) Call() R {
 	var fr frame0[R]
 	fr.Stub, fr.Fn = f.b.stub, f.b.fn
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -71,7 +83,11 @@ func (f NoEscapeFunc0[R]) Call() R {
 func (f NoEscapeFunc0[R]) CallErrno() (R, syscall.Errno) {
 	var fr frame0[R]
 	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -108,7 +124,11 @@ func (f Func1[A1, R]) Call(a1 A1) R {
 	var fr frame1[A1, R]
 	fr.Stub, fr.Fn = f.b.stub, f.b.fn
 	fr.a1.v = a1
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -119,7 +139,11 @@ func (f Func1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	var fr frame1[A1, R]
 	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
 	fr.a1.v = a1
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -135,7 +159,11 @@ func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 	var fr frame1[A1, R]
 	fr.Stub, fr.Fn = f.b.stub, f.b.fn
 	fr.a1.v = a1
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -144,7 +172,11 @@ func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	var fr frame1[A1, R]
 	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
 	fr.a1.v = a1
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -184,7 +216,11 @@ func (f Func2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	fr.Stub, fr.Fn = f.b.stub, f.b.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -197,7 +233,11 @@ func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -214,7 +254,11 @@ func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	fr.Stub, fr.Fn = f.b.stub, f.b.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -224,7 +268,11 @@ func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -267,7 +315,11 @@ func (f Func3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -282,7 +334,11 @@ func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) 
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -302,7 +358,11 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -313,7 +373,11 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -359,7 +423,11 @@ func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -376,7 +444,11 @@ func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, sysc
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -397,7 +469,11 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -409,7 +485,11 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) 
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -458,7 +538,11 @@ func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R 
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -477,7 +561,11 @@ func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -499,7 +587,11 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -512,7 +604,11 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -564,7 +660,11 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -585,7 +685,11 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, 
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -608,7 +712,11 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -622,7 +730,11 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -677,7 +789,11 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -700,7 +816,11 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -724,7 +844,11 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -739,7 +863,11 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -797,7 +925,11 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -822,7 +954,11 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -847,7 +983,11 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -863,7 +1003,11 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -924,7 +1068,11 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -951,7 +1099,11 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -977,7 +1129,11 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2,
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -994,7 +1150,11 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1058,7 +1218,11 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1087,7 +1251,11 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1114,7 +1282,11 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1132,7 +1304,11 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1199,7 +1375,11 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1230,7 +1410,11 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1258,7 +1442,11 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1277,7 +1465,11 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErr
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1347,7 +1539,11 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1380,7 +1576,11 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1409,7 +1609,11 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1429,7 +1633,11 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1502,7 +1710,11 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1537,7 +1749,11 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallE
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1567,7 +1783,11 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1588,7 +1808,11 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1664,7 +1888,11 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1701,7 +1929,11 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1732,7 +1964,11 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1754,7 +1990,11 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1833,7 +2073,11 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1872,7 +2116,11 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -1904,7 +2152,11 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -1927,7 +2179,11 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -2009,7 +2265,11 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -2050,7 +2310,11 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
 
@@ -2083,7 +2347,11 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v
 }
 
@@ -2107,6 +2375,10 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	f.b.run(unsafe.Pointer(&fr))
+	if f.b.fast {
+		asm.CallFast(unsafe.Pointer(&fr))
+	} else {
+		asm.CallDefault(unsafe.Pointer(&fr))
+	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }

@@ -91,7 +91,9 @@ func writeArity(b *bytes.Buffer, n int) {
 			b.WriteString("\tfr.Stub, fr.Fn = f.b.stub, f.b.fn\n")
 		}
 		b.WriteString(fill)
-		b.WriteString("\tf.b.run(unsafe.Pointer(&fr))\n")
+		// The mode branch is written out here rather than in a helper so that the call into
+		// the runtime is made from Call itself: one call level less per C call.
+		b.WriteString("\tif f.b.fast {\n\t\tasm.CallFast(unsafe.Pointer(&fr))\n\t} else {\n\t\tasm.CallDefault(unsafe.Pointer(&fr))\n\t}\n")
 		if withErrno {
 			b.WriteString("\treturn fr.r.v, syscall.Errno(uint32(fr.Errno))\n}\n\n")
 		} else {

@@ -40,14 +40,24 @@ var amd64InitOnce sync.Once
 // per stub would cost more than assembling the stub.
 var amd64Pool = sync.Pool{New: func() any { return newAMD64Asm() }}
 
-// mem is a memory operand [base + off].
+// mem is a memory operand [base + index + off]; index is NoReg when absent.
 type mem struct {
-	base abi.Reg
-	off  int
+	base, index abi.Reg
+	off         int
 }
 
 // at returns the memory operand [base + off].
-func at(base abi.Reg, off int) mem { return mem{base, off} }
+func at(base abi.Reg, off int) mem { return mem{base: base, off: off} }
+
+// atIndex returns the memory operand [base + index + off].
+func atIndex(base, index abi.Reg, off int) mem { return mem{base: base, index: index, off: off} }
+
+// A label marks a position in the instruction stream that a branch can target.
+type label struct {
+	// after is the instruction emitted just before the label, or nil at the start: the
+	// target is the one emitted next.
+	after *obj.Prog
+}
 
 // amd64Asm collects the instructions of one stub and assembles them. Misuse of a helper
 // (a wrong register class, an unsupported size) is recorded and reported by assemble
@@ -166,7 +176,14 @@ func (a *amd64Asm) memory(m mem) obj.Addr {
 	if m.off < math.MinInt32 || m.off > math.MaxInt32 {
 		a.failf("offset %d does not fit a 32-bit displacement", m.off)
 	}
-	return obj.Addr{Type: obj.TYPE_MEM, Reg: a.gpr(m.base), Offset: int64(m.off)}
+	addr := obj.Addr{Type: obj.TYPE_MEM, Reg: a.gpr(m.base), Offset: int64(m.off)}
+	if m.index != abi.NoReg {
+		if m.index == abi.RSP {
+			a.failf("rsp cannot be an index register")
+		}
+		addr.Index, addr.Scale = a.gpr(m.index), 1
+	}
+	return addr
 }
 
 func constant(v int64) obj.Addr { return obj.Addr{Type: obj.TYPE_CONST, Offset: v} }
@@ -316,6 +333,27 @@ func (a *amd64Asm) pop(r abi.Reg) {
 // addRSP adds n to the stack pointer.
 func (a *amd64Asm) addRSP(n int) {
 	a.emit(x86.AADDQ, constant(int64(n)), a.regGPR(abi.RSP))
+}
+
+// addImm adds the constant n to the 64-bit register r, setting the flags.
+func (a *amd64Asm) addImm(r abi.Reg, n int32) {
+	a.emit(x86.AADDQ, constant(int64(n)), a.regGPR(r))
+}
+
+// mark returns a label for the next instruction emitted.
+func (a *amd64Asm) mark() label { return label{after: a.last} }
+
+// jnz jumps to l, marked earlier, when the zero flag is clear.
+func (a *amd64Asm) jnz(l label) {
+	to := obj.Addr{Type: obj.TYPE_BRANCH}
+	a.emit(x86.AJNE, obj.Addr{}, to)
+	// The target is known only now: a label marked just before the branch is the
+	// branch itself.
+	target := a.first
+	if l.after != nil {
+		target = l.after.Link
+	}
+	a.last.To.SetTarget(target)
 }
 
 // subRSP subtracts n from the stack pointer.

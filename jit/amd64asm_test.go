@@ -69,6 +69,10 @@ func TestAMD64Helpers(t *testing.T) {
 		{"call qword ptr [rbx+0x8]", func(a *amd64Asm) { a.callMem(at(abi.RBX, 8)) }},
 		{"call rax", func(a *amd64Asm) { a.callReg(abi.RAX) }},
 		{"ret", func(a *amd64Asm) { a.ret() }},
+		{"mov rax, qword ptr [rbx+r10*1+0x38]", func(a *amd64Asm) { a.loadInt(abi.RAX, bits64, atIndex(abi.RBX, abi.R10, 0x38), 8, false) }},
+		{"mov qword ptr [rsp+r10*1+0x1000], rax", func(a *amd64Asm) { a.storeInt(abi.RAX, atIndex(abi.RSP, abi.R10, 0x1000), 8) }},
+		{"add r10, 0x8", func(a *amd64Asm) { a.addImm(abi.R10, 8) }},
+		{"jnz .-0x2", func(a *amd64Asm) { a.jnz(a.mark()) }},
 	}
 	for _, tt := range tests {
 		a := amd64Pool.Get().(*amd64Asm)
@@ -85,7 +89,7 @@ func TestAMD64Helpers(t *testing.T) {
 			t.Errorf("%s: % x does not decode: %v", tt.want, code, err)
 			continue
 		}
-		if inst.Len != len(code) {
+		if inst.Op == 0 || inst.Len != len(code) {
 			t.Errorf("%s: % x: decoder used %d of %d bytes", tt.want, code, inst.Len, len(code))
 		}
 		if got := x86asm.IntelSyntax(inst, 0, nil); got != tt.want {
@@ -111,6 +115,7 @@ func TestAMD64HelperMisuse(t *testing.T) {
 		{"huge offset", func(a *amd64Asm) { a.lea(abi.RAX, at(abi.RBX, 1<<40)) }},
 		{"shift 64", func(a *amd64Asm) { a.shrImm(abi.RAX, 64) }},
 		{"align 24", func(a *amd64Asm) { a.alignRSP(24) }},
+		{"rsp as index", func(a *amd64Asm) { a.lea(abi.RAX, atIndex(abi.RBX, abi.RSP, 0)) }},
 	}
 	for _, tt := range tests {
 		a := amd64Pool.Get().(*amd64Asm)

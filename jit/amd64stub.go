@@ -44,12 +44,16 @@ const (
 	// eightbyte is the unit in which values are copied; every frame slot, stack
 	// argument and copy is a whole number of them.
 	eightbyte = 8
+	// unrolledCopyMax is the largest copy done with straight-line moves; longer ones
+	// loop, so a stub's size stays bounded whatever the size of a by-value struct.
+	unrolledCopyMax = 8 * eightbyte
 )
 
 // Scratch registers. None carries an argument in either convention (al is written last),
 // and all are caller-saved in both, so the stub may clobber them without saving them.
 const (
 	scratchGPR   = abi.RAX
+	counterReg   = abi.R10 // copy loop index
 	frameReg     = abi.RBX
 	errnoReg     = abi.R12   // callee-saved in both conventions, like frameReg
 	scratchXMM   = abi.XMM15 // caller-saved under SysV; not an argument register
@@ -338,10 +342,22 @@ func (s *amd64Stub) stackArg(off int) mem { return at(abi.RSP, s.argBase+off) }
 // copyWords copies n bytes, rounded up to whole eightbytes, through the scratch register.
 // Callers guarantee that both the source and the destination extend to that rounding.
 func (s *amd64Stub) copyWords(dst, src mem, n int) {
-	for off := 0; off < n; off += eightbyte {
-		s.a.loadInt(scratchGPR, bits64, at(src.base, src.off+off), qwordSize, false)
-		s.a.storeInt(scratchGPR, at(dst.base, dst.off+off), qwordSize)
+	a := s.a
+	n = alignUp(n, eightbyte)
+	if n <= unrolledCopyMax {
+		for off := 0; off < n; off += eightbyte {
+			a.loadInt(scratchGPR, bits64, at(src.base, src.off+off), qwordSize, false)
+			a.storeInt(scratchGPR, at(dst.base, dst.off+off), qwordSize)
+		}
+		return
 	}
+	// The index runs from -n up to 0, so the add that steps it also ends the loop.
+	a.movImm64(counterReg, uint64(-int64(n)))
+	loop := a.mark()
+	a.loadInt(scratchGPR, bits64, atIndex(src.base, counterReg, src.off+n), qwordSize, false)
+	a.storeInt(scratchGPR, atIndex(dst.base, counterReg, dst.off+n), qwordSize)
+	a.addImm(counterReg, eightbyte)
+	a.jnz(loop)
 }
 
 // memoryArgs writes the outgoing stack arguments and the ByReference copies. It uses only

@@ -127,6 +127,7 @@ var goldenCases = []goldenCase{
 	{name: "variadic_no_floats", plan: sysv("int32_t (const char*, ..., int64_t)")},
 	{name: "errno_location", plan: sysv("int64_t (int32_t, void*, uint64_t)"),
 		opts: jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: errnoLocationAddr}},
+	{name: "large_stack_probe", plan: sysv("int32_t (struct{char a[9000];})")},
 	{name: "win64_byref_variadic", plan: win64ByRefVariadic},
 	{name: "win64_indirect", plan: win64Indirect},
 	{name: "win64_plan_sysv_entry", plan: win64ByRefVariadic, opts: jit.Options{Entry: abi.SysV}},
@@ -188,6 +189,21 @@ func goldenText(plan *abi.Plan, opts jit.Options, listing string) string {
 	}
 	b.WriteString(listing)
 	return b.String()
+}
+
+// TestDisassemble checks that listings account for every byte and refuse what they cannot.
+func TestDisassemble(t *testing.T) {
+	got, err := jit.Disassemble([]byte{0x55, 0x48, 0x89, 0xe5, 0xc3}, abi.SysV)
+	want := "   0: 55                    push rbp\n   1: 4889e5                mov rbp, rsp\n   4: c3                    ret\n"
+	if err != nil || got != want {
+		t.Errorf("Disassemble = %q, %v; want %q", got, err, want)
+	}
+	if _, err := jit.Disassemble([]byte{0x55, 0x48, 0x89}, abi.Win64); err == nil {
+		t.Error("truncated instruction accepted")
+	}
+	if _, err := jit.Disassemble([]byte{0xc0, 0x03, 0x5f, 0xd6}, abi.AAPCS64); err == nil {
+		t.Error("arm64 listing should fail until the arm64 disassembler is built")
+	}
 }
 
 // TestAssembleErrors checks that plans the emitter cannot honour are refused.

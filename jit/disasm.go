@@ -32,6 +32,11 @@ func disassembleAMD64(code []byte) (string, error) {
 	var b strings.Builder
 	for pc := 0; pc < len(code); {
 		inst, err := x86asm.Decode(code[pc:], amd64Mode)
+		if err == nil && inst.Op == 0 {
+			// The decoder turns bytes that start no instruction (a lone prefix, a
+			// truncated tail) into a pseudo-instruction rather than an error.
+			err = fmt.Errorf("% x is not an instruction", code[pc:pc+inst.Len])
+		}
 		if err != nil {
 			return b.String(), fmt.Errorf("jit: cannot decode at offset %#x: %v", pc, err)
 		}

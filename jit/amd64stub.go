@@ -104,12 +104,8 @@ func assembleAMD64(plan *abi.Plan, opts Options) ([]byte, error) {
 	s.results()
 	s.errno()
 	s.epilogue()
-	code, err := a.assemble()
-	if err != nil {
-		return nil, err
-	}
-	// The assembler's buffer is reused by the next stub; the caller keeps this one.
-	return append([]byte(nil), code...), nil
+	// The bytes belong to a symbol made for this stub alone, so the caller may keep them.
+	return a.assemble()
 }
 
 // check rejects plans and options the emitter cannot honour, and plans whose areas are

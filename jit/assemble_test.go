@@ -258,6 +258,40 @@ func TestAssembleMany(t *testing.T) {
 	}
 }
 
+// TestAssembleConcurrent assembles the same plans from several goroutines at once (run
+// it under -race): the pooled assemblers and golang-asm's tables must not be shared unsafely.
+func TestAssembleConcurrent(t *testing.T) {
+	plans := manyPlans(t)[:64]
+	want := make([][]byte, len(plans))
+	for i, p := range plans {
+		code, err := jit.Assemble(p, jit.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = code
+	}
+	const workers = 8
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for i := range plans {
+				j := (i + w*7) % len(plans)
+				code, err := jit.Assemble(plans[j], jit.Options{})
+				if err != nil || !bytes.Equal(code, want[j]) {
+					errs <- fmt.Errorf("plan %d: different code under concurrency (%v)", j, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 var pushPop = regexp.MustCompile(`\s(push|pop) (\w+)\n`)
 
 // checkShape checks invariants every stub keeps: it pushes and pops the same registers in

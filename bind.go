@@ -43,21 +43,20 @@ func (b *binding) run(frame unsafe.Pointer) {
 	}
 }
 
-func (b *binding) errnoStub() uintptr { return b.errno }
+// panicZeroFunc reports a call through a Func whose binding failed or was never made; the
+// runtime would otherwise abort the process on the nil stub.
+//
+//go:noinline
+func panicZeroFunc() {
+	panic("jitffi: call of a zero Func (its Bind returned an error or was never called)")
+}
 
-// escapeSink is never switched on; escape's store into it is enough for the compiler's
-// escape analysis to move whatever a pointer argument points to onto the heap.
+// escapeSink is never switched on; the typed calls' stores into it, behind that never-taken
+// branch, are enough for the compiler's escape analysis to move whatever a pointer argument
+// points to onto the heap.
 var escapeSink struct {
 	on bool
 	v  any
-}
-
-// escape makes v's pointers escape, as cgo does for pointer arguments, at the cost of one
-// predictable branch.
-func escape[T any](v T) {
-	if escapeSink.on {
-		escapeSink.v = v
-	}
 }
 
 // newBinding maps Go types to a C signature, classifies it for the host, compiles (or finds

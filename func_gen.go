@@ -38,8 +38,12 @@ func Bind0At[R any](addr uintptr, opts ...Option) (Func0[R], error) {
 // Call calls the C function.
 func (f Func0[R]) Call() R {
 	var fr frame0[R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
-	if f.b.fast {
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -51,8 +55,12 @@ func (f Func0[R]) Call() R {
 // right after the call, before any other code on the thread could change it.
 func (f Func0[R]) CallErrno() (R, syscall.Errno) {
 	var fr frame0[R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
-	if f.b.fast {
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -70,8 +78,12 @@ type NoEscapeFunc0[R any] struct{ b *binding }
 // Call calls the C function.
 func (f NoEscapeFunc0[R]) Call() R {
 	var fr frame0[R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
-	if f.b.fast {
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -82,8 +94,12 @@ func (f NoEscapeFunc0[R]) Call() R {
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc0[R]) CallErrno() (R, syscall.Errno) {
 	var fr frame0[R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
-	if f.b.fast {
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -120,11 +136,17 @@ func Bind1At[A1, R any](addr uintptr, opts ...Option) (Func1[A1, R], error) {
 
 // Call calls the C function.
 func (f Func1[A1, R]) Call(a1 A1) R {
-	escape(a1)
+	if escapeSink.on {
+		escapeSink.v = a1
+	}
 	var fr frame1[A1, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -135,11 +157,17 @@ func (f Func1[A1, R]) Call(a1 A1) R {
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
-	escape(a1)
+	if escapeSink.on {
+		escapeSink.v = a1
+	}
 	var fr frame1[A1, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -157,9 +185,13 @@ type NoEscapeFunc1[A1, R any] struct{ b *binding }
 // Call calls the C function.
 func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 	var fr frame1[A1, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -170,9 +202,13 @@ func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	var fr frame1[A1, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -210,13 +246,19 @@ func Bind2At[A1, A2, R any](addr uintptr, opts ...Option) (Func2[A1, A2, R], err
 
 // Call calls the C function.
 func (f Func2[A1, A2, R]) Call(a1 A1, a2 A2) R {
-	escape(a1)
-	escape(a2)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+	}
 	var fr frame2[A1, A2, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -227,13 +269,19 @@ func (f Func2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+	}
 	var fr frame2[A1, A2, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -251,10 +299,14 @@ type NoEscapeFunc2[A1, A2, R any] struct{ b *binding }
 // Call calls the C function.
 func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	var fr frame2[A1, A2, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -265,10 +317,14 @@ func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	var fr frame2[A1, A2, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -307,15 +363,21 @@ func Bind3At[A1, A2, A3, R any](addr uintptr, opts ...Option) (Func3[A1, A2, A3,
 
 // Call calls the C function.
 func (f Func3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+	}
 	var fr frame3[A1, A2, A3, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -326,15 +388,21 @@ func (f Func3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+	}
 	var fr frame3[A1, A2, A3, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -354,11 +422,15 @@ type NoEscapeFunc3[A1, A2, A3, R any] struct{ b *binding }
 // Call calls the C function.
 func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	var fr frame3[A1, A2, A3, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -369,11 +441,15 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) {
 	var fr frame3[A1, A2, A3, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -413,17 +489,23 @@ func Bind4At[A1, A2, A3, A4, R any](addr uintptr, opts ...Option) (Func4[A1, A2,
 
 // Call calls the C function.
 func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+	}
 	var fr frame4[A1, A2, A3, A4, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -434,17 +516,23 @@ func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+	}
 	var fr frame4[A1, A2, A3, A4, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -464,12 +552,16 @@ type NoEscapeFunc4[A1, A2, A3, A4, R any] struct{ b *binding }
 // Call calls the C function.
 func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	var fr frame4[A1, A2, A3, A4, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -480,12 +572,16 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, syscall.Errno) {
 	var fr frame4[A1, A2, A3, A4, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -526,19 +622,25 @@ func Bind5At[A1, A2, A3, A4, A5, R any](addr uintptr, opts ...Option) (Func5[A1,
 
 // Call calls the C function.
 func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+	}
 	var fr frame5[A1, A2, A3, A4, A5, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -549,19 +651,25 @@ func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+	}
 	var fr frame5[A1, A2, A3, A4, A5, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -581,13 +689,17 @@ type NoEscapeFunc5[A1, A2, A3, A4, A5, R any] struct{ b *binding }
 // Call calls the C function.
 func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R {
 	var fr frame5[A1, A2, A3, A4, A5, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -598,13 +710,17 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) (R, syscall.Errno) {
 	var fr frame5[A1, A2, A3, A4, A5, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -646,21 +762,27 @@ func Bind6At[A1, A2, A3, A4, A5, A6, R any](addr uintptr, opts ...Option) (Func6
 
 // Call calls the C function.
 func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+	}
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -671,21 +793,27 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+	}
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -705,14 +833,18 @@ type NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R any] struct{ b *binding }
 // Call calls the C function.
 func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) R {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -723,14 +855,18 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) (R, syscall.Errno) {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -773,15 +909,21 @@ func Bind7At[A1, A2, A3, A4, A5, A6, A7, R any](addr uintptr, opts ...Option) (F
 
 // Call calls the C function.
 func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+	}
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -789,7 +931,7 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -800,15 +942,21 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+	}
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -816,7 +964,7 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -836,7 +984,11 @@ type NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R any] struct{ b *binding }
 // Call calls the C function.
 func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) R {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -844,7 +996,7 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -855,7 +1007,11 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, 
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) (R, syscall.Errno) {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -863,7 +1019,7 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -907,16 +1063,22 @@ func Bind8At[A1, A2, A3, A4, A5, A6, A7, A8, R any](addr uintptr, opts ...Option
 
 // Call calls the C function.
 func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+	}
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -925,7 +1087,7 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -936,16 +1098,22 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+	}
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -954,7 +1122,7 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -974,7 +1142,11 @@ type NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R any] struct{ b *binding }
 // Call calls the C function.
 func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) R {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -983,7 +1155,7 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -994,7 +1166,11 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) (R, syscall.Errno) {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1003,7 +1179,7 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1048,17 +1224,23 @@ func Bind9At[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any](addr uintptr, opts ...Op
 
 // Call calls the C function.
 func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+	}
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1068,7 +1250,7 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1079,17 +1261,23 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+	}
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1099,7 +1287,7 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1119,7 +1307,11 @@ type NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any] struct{ b *binding
 // Call calls the C function.
 func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) R {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1129,7 +1321,7 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2,
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1140,7 +1332,11 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2,
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) (R, syscall.Errno) {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1150,7 +1346,7 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1196,18 +1392,24 @@ func Bind10At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any](addr uintptr, opts
 
 // Call calls the C function.
 func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+	}
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1218,7 +1420,7 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1229,18 +1431,24 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+	}
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1251,7 +1459,7 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1271,7 +1479,11 @@ type NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any] struct{ b *b
 // Call calls the C function.
 func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) R {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1282,7 +1494,7 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1293,7 +1505,11 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, 
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) (R, syscall.Errno) {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1304,7 +1520,7 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1351,19 +1567,25 @@ func Bind11At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any](addr uintptr,
 
 // Call calls the C function.
 func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+	}
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1375,7 +1597,7 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1386,19 +1608,25 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+	}
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1410,7 +1638,7 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1430,7 +1658,11 @@ type NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any] struct{
 // Call calls the C function.
 func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) R {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1442,7 +1674,7 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1453,7 +1685,11 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) (R, syscall.Errno) {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1465,7 +1701,7 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErr
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1513,20 +1749,26 @@ func Bind12At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any](addr uin
 
 // Call calls the C function.
 func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+	}
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1539,7 +1781,7 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1550,20 +1792,26 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+	}
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1576,7 +1824,7 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1596,7 +1844,11 @@ type NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any] st
 // Call calls the C function.
 func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) R {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1609,7 +1861,7 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1620,7 +1872,11 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) (R, syscall.Errno) {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1633,7 +1889,7 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1682,21 +1938,27 @@ func Bind13At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any](add
 
 // Call calls the C function.
 func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
-	escape(a13)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+		escapeSink.v = a13
+	}
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1710,7 +1972,7 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1721,21 +1983,27 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
-	escape(a13)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+		escapeSink.v = a13
+	}
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1749,7 +2017,7 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallE
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1769,7 +2037,11 @@ type NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R an
 // Call calls the C function.
 func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) R {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1783,7 +2055,7 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1794,7 +2066,11 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) (R, syscall.Errno) {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1808,7 +2084,7 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1858,22 +2134,28 @@ func Bind14At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any
 
 // Call calls the C function.
 func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
-	escape(a13)
-	escape(a14)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+		escapeSink.v = a13
+		escapeSink.v = a14
+	}
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1888,7 +2170,7 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1899,22 +2181,28 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
-	escape(a13)
-	escape(a14)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+		escapeSink.v = a13
+		escapeSink.v = a14
+	}
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1929,7 +2217,7 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1949,7 +2237,11 @@ type NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14,
 // Call calls the C function.
 func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) R {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1964,7 +2256,7 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -1975,7 +2267,11 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) (R, syscall.Errno) {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1990,7 +2286,7 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -2041,23 +2337,29 @@ func Bind15At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, 
 
 // Call calls the C function.
 func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
-	escape(a13)
-	escape(a14)
-	escape(a15)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+		escapeSink.v = a13
+		escapeSink.v = a14
+		escapeSink.v = a15
+	}
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2073,7 +2375,7 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -2084,23 +2386,29 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
-	escape(a13)
-	escape(a14)
-	escape(a15)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+		escapeSink.v = a13
+		escapeSink.v = a14
+		escapeSink.v = a15
+	}
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2116,7 +2424,7 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -2136,7 +2444,11 @@ type NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14,
 // Call calls the C function.
 func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) R {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2152,7 +2464,7 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -2163,7 +2475,11 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) (R, syscall.Errno) {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2179,7 +2495,7 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -2231,24 +2547,30 @@ func Bind16At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, 
 
 // Call calls the C function.
 func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) R {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
-	escape(a13)
-	escape(a14)
-	escape(a15)
-	escape(a16)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+		escapeSink.v = a13
+		escapeSink.v = a14
+		escapeSink.v = a15
+		escapeSink.v = a16
+	}
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2265,7 +2587,7 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -2276,24 +2598,30 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) (R, syscall.Errno) {
-	escape(a1)
-	escape(a2)
-	escape(a3)
-	escape(a4)
-	escape(a5)
-	escape(a6)
-	escape(a7)
-	escape(a8)
-	escape(a9)
-	escape(a10)
-	escape(a11)
-	escape(a12)
-	escape(a13)
-	escape(a14)
-	escape(a15)
-	escape(a16)
+	if escapeSink.on {
+		escapeSink.v = a1
+		escapeSink.v = a2
+		escapeSink.v = a3
+		escapeSink.v = a4
+		escapeSink.v = a5
+		escapeSink.v = a6
+		escapeSink.v = a7
+		escapeSink.v = a8
+		escapeSink.v = a9
+		escapeSink.v = a10
+		escapeSink.v = a11
+		escapeSink.v = a12
+		escapeSink.v = a13
+		escapeSink.v = a14
+		escapeSink.v = a15
+		escapeSink.v = a16
+	}
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2310,7 +2638,7 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -2330,7 +2658,11 @@ type NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14,
 // Call calls the C function.
 func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) R {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
-	fr.Stub, fr.Fn = f.b.stub, f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2347,7 +2679,7 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -2358,7 +2690,11 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 // CallErrno calls the C function and returns errno as read right after the call.
 func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) (R, syscall.Errno) {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
-	fr.Stub, fr.Fn = f.b.errnoStub(), f.b.fn
+	t := f.b
+	if t == nil {
+		panicZeroFunc()
+	}
+	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2375,7 +2711,7 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if f.b.fast {
+	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))

@@ -190,3 +190,15 @@ func TestBindFuncReflect(t *testing.T) {
 	}
 	srand(1)
 }
+
+// TestZeroFuncPanics checks that calling a binding whose Bind failed is a Go panic with a
+// clear message, not an abort in the runtime.
+func TestZeroFuncPanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil {
+			t.Fatal("calling a zero Func1 did not panic")
+		}
+	}()
+	var f jitffi.Func1[int32, int32]
+	f.Call(1)
+}

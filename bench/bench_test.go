@@ -18,6 +18,10 @@ func BenchmarkAdd(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var reflective func(int32, int32) int32
+	if err := jitffi.BindFuncAt(bench.AddAddr(), &reflective); err != nil {
+		b.Fatal(err)
+	}
 	b.Run("cgo", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
@@ -34,6 +38,12 @@ func BenchmarkAdd(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			sink = fast.Call(int32(i), 1)
+		}
+	})
+	b.Run("jitffi-bindfunc", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			sink = reflective(int32(i), 1)
 		}
 	})
 }

@@ -83,7 +83,7 @@ var handCases = []NamedSig{
 	{"sv_merge_noclass", "struct __attribute__((aligned(16))) {double d;} (struct __attribute__((aligned(16))) {double d;}, double)",
 		"rule 2: an eightbyte of padding only stays NO_CLASS and takes no register"},
 	{"sv_merge_int_double", "struct{int64_t i; double d;} (struct{double d; int64_t i;}, struct{int64_t i; double d;})",
-		"rule 2: each eightbyte classed alone: rdi+xmm0 in one order, xmm1+rsi in the other"},
+		"rule 2: each eightbyte classed alone: {double; long} in xmm0 + rdi, {long; double} in rsi + xmm1, result in rax + xmm0"},
 
 	// Rule 3: arrays inside structs.
 	{"sv_array_int3_float", "struct{int32_t a[3]; float f;} (struct{int32_t a[3]; float f;}, int32_t)",

@@ -223,3 +223,39 @@ func TestPointerArgumentsEscape(t *testing.T) {
 		t.Errorf("allocations per call: Call %v (want 1: the local escapes), NoEscape %v (want 0)", escaping, staying)
 	}
 }
+
+// TestPurego451ConcurrentStructResults is the regression test for purego #451, where
+// concurrent calls returning structs swapped result buffers: here each goroutine's results
+// live in its own frame, in both call modes, and pointer out-parameters stay per call.
+func TestPurego451ConcurrentStructResults(t *testing.T) {
+	libc := openLib(t, "libc.so.6")
+	ldiv := must(jitffi.Bind2[int64, int64, ldivT](libc, "ldiv"))
+	ldivFast := must(jitffi.Bind2[int64, int64, ldivT](libc, "ldiv", jitffi.Fast()))
+	type wide struct{ A, B, C int64 }
+	memcpyWide := must(jitffi.Bind3[*wide, *wide, uintptr, unsafe.Pointer](libc, "memcpy"))
+	var wg sync.WaitGroup
+	for g := int64(1); g <= 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int64(1); i <= 2000; i++ {
+				f := ldiv
+				if i%2 == 0 {
+					f = ldivFast
+				}
+				n := g*1_000_003 + i
+				if got := f.Call(n, g+1); got.Quot != n/(g+1) || got.Rem != n%(g+1) {
+					t.Errorf("goroutine %d: ldiv(%d, %d) = %+v", g, n, g+1, got)
+					return
+				}
+				src, dst := &wide{g, i, -g * i}, new(wide)
+				memcpyWide.Call(dst, src, unsafe.Sizeof(*src))
+				if *dst != *src {
+					t.Errorf("goroutine %d: memcpy copied %+v, want %+v", g, *dst, *src)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

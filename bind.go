@@ -106,7 +106,8 @@ func signatureOf(params []goType, result goType, opts []Option) (*abi.Signature,
 	return sig, cfg, nil
 }
 
-// bindSignature compiles the stubs for sig under the host ABI and binds them to addr.
+// bindSignature compiles the stubs for sig under the host ABI (or WithABI's) and binds them
+// to addr.
 func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, error) {
 	if err := checkRuntime(); err != nil {
 		return nil, err
@@ -120,13 +121,13 @@ func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, 
 	if len(sig.Params) > MaxParams {
 		return nil, fmt.Errorf("jitffi: %d parameters, more than %d: %w", len(sig.Params), MaxParams, ErrTooManyParams)
 	}
-	plan, err := abi.Classify(sig, abi.Host)
+	plan, err := abi.Classify(sig, cfg.targetABI())
 	if err != nil {
 		return nil, fmt.Errorf("jitffi: classify %v: %w", sig, err)
 	}
 	stubs, err := jit.CompileAll([]jit.Request{
-		{Plan: plan},
-		{Plan: plan, Options: hostErrnoOptions()},
+		{Plan: plan, Options: cfg.stubOptions(jit.Options{})},
+		{Plan: plan, Options: cfg.stubOptions(hostErrnoOptions())},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jitffi: compile %v: %w", sig, err)

@@ -1,11 +1,14 @@
 package jitffi
 
+import "github.com/jitffi/jitffi/abi"
+
 // An Option changes how a function is bound.
 type Option func(*bindConfig)
 
 type bindConfig struct {
 	fast  bool
-	fixed int // number of fixed parameters of a variadic function, or -1
+	fixed int     // number of fixed parameters of a variadic function, or -1
+	abi   abi.ABI // calling convention of the target when not the host's (WithABI), or 0
 }
 
 func newBindConfig(opts []Option) bindConfig {

@@ -7,7 +7,6 @@ import (
 	"github.com/jitffi/jitffi/abi"
 	"github.com/jitffi/jitffi/asm"
 	"github.com/jitffi/jitffi/jit"
-	"github.com/jitffi/jitffi/loader"
 )
 
 // MaxParams is the most parameters a binding may have. The typed family Func0..Func16
@@ -136,9 +135,4 @@ func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, 
 		fn: addr, stub: stubs[0].Addr, errno: stubs[1].Addr, fast: cfg.fast,
 		plan: plan, signature: sig, layout: stubs[0].Layout,
 	}, nil
-}
-
-// hostErrnoOptions says how this host's stubs read errno after a call.
-func hostErrnoOptions() jit.Options {
-	return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: loader.ErrnoLocation()}
 }

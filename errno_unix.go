@@ -1,0 +1,14 @@
+//go:build !windows
+
+package jitffi
+
+import (
+	"github.com/jitffi/jitffi/jit"
+	"github.com/jitffi/jitffi/loader"
+)
+
+// hostErrnoOptions says how this host's stubs read errno after a call: through the C
+// library's errno-location function, which yields the calling thread's errno variable.
+func hostErrnoOptions() jit.Options {
+	return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: loader.ErrnoLocation()}
+}

@@ -1,0 +1,26 @@
+#include "go_asm.h"
+#include "textflag.h"
+
+// func CallFast(frame unsafe.Pointer)
+// Calls runtime·asmcgocall(frame.Stub, frame): a switch to g0 and a C-ABI call, no more.
+// The ABI0 outgoing arguments start at 8(RSP), above the saved link register: fn at 8,
+// arg at 16 and the int32 result at 24, hence the 24-byte frame.
+TEXT ·CallFast(SB), NOSPLIT, $24-8
+	MOVD frame+0(FP), R1
+	MOVD Header_Stub(R1), R0
+	MOVD R0, 8(RSP)
+	MOVD R1, 16(RSP)
+	CALL runtime·asmcgocall(SB)
+	RET
+
+// func headerOffsets() (stub, fn, errno, size uintptr)
+TEXT ·headerOffsets(SB), NOSPLIT, $0-32
+	MOVD $Header_Stub, R0
+	MOVD R0, stub+0(FP)
+	MOVD $Header_Fn, R0
+	MOVD R0, fn+8(FP)
+	MOVD $Header_Errno, R0
+	MOVD R0, errno+16(FP)
+	MOVD $Header__size, R0
+	MOVD R0, size+24(FP)
+	RET

@@ -1,0 +1,64 @@
+package fuzz
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/jitffi/jitffi"
+)
+
+// TestMain serves as a fuzz worker when the parent test re-executes this binary.
+func TestMain(m *testing.M) {
+	if os.Getenv(WorkerEnv) != "" {
+		if err := ServeWorker(os.Stdin, os.Stdout); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(2)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// testRunner returns a Runner for target name, skipping the test if it cannot run here.
+func testRunner(t *testing.T, name string) *Runner {
+	t.Helper()
+	tg, err := Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.Available(); err != nil {
+		if errors.Is(err, jitffi.ErrNoCgo) || name != "sysv" {
+			t.Skipf("%s: %v", name, err)
+		}
+		t.Fatalf("%s: %v", name, err)
+	}
+	w, err := SelfWorker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Runner{Target: tg, Dir: t.TempDir(), Worker: w}
+}
+
+// TestSmoke checks a couple of hundred generated SysV signatures against gcc (and clang
+// when installed), as part of the ordinary test run.
+func TestSmoke(t *testing.T) {
+	r := testRunner(t, "sysv")
+	var sum Summary
+	err := r.Run(context.Background(), 1, 200, 200, 1, func(res []Result) { sum.Add(res) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sum.Mismatches {
+		var b bytesBuffer
+		r.Target.Report(&b, m)
+		t.Errorf("%s", b.String())
+	}
+	t.Logf("%d checked, %d mismatches, %d set aside", sum.Checked, len(sum.Mismatches), len(sum.SetAside))
+}
+
+type bytesBuffer struct{ b []byte }
+
+func (b *bytesBuffer) Write(p []byte) (int, error) { b.b = append(b.b, p...); return len(p), nil }
+func (b *bytesBuffer) String() string              { return string(b.b) }

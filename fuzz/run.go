@@ -1,0 +1,137 @@
+package fuzz
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A Summary counts the outcomes of a run of one target.
+type Summary struct {
+	Target     string
+	Seeds      []uint64
+	Checked    int
+	Mismatches []Result
+	SetAside   []Result
+	Elapsed    time.Duration
+}
+
+// Add counts res.
+func (s *Summary) Add(res []Result) {
+	for _, r := range res {
+		s.Checked++
+		switch r.Verdict {
+		case Mismatch:
+			s.Mismatches = append(s.Mismatches, r)
+		case SetAside:
+			s.SetAside = append(s.SetAside, r)
+		}
+	}
+}
+
+// String returns the one-line summary the command prints per target.
+func (s *Summary) String() string {
+	seeds := make([]string, len(s.Seeds))
+	for i, x := range s.Seeds {
+		seeds[i] = fmt.Sprint(x)
+	}
+	seed := strings.Join(seeds, ",")
+	if len(s.Seeds) > 3 {
+		seed = fmt.Sprintf("%d..%d", s.Seeds[0], s.Seeds[len(s.Seeds)-1])
+	}
+	rate := 0.0
+	if s.Elapsed > 0 {
+		rate = float64(s.Checked) / s.Elapsed.Seconds()
+	}
+	return fmt.Sprintf("%-8s checked %6d  mismatches %3d  set aside %3d  seed %s  (%.1fs, %.0f/s)",
+		s.Target, s.Checked, len(s.Mismatches), len(s.SetAside), seed, s.Elapsed.Seconds(), rate)
+}
+
+// Run checks cases 0..n-1 of seed in batches of batch cases, running up to parallel
+// batches at once (0 means GOMAXPROCS), and calls report with every batch's results as
+// they come. It returns the first error of the fuzzer's own machinery, if any.
+func (r *Runner) Run(ctx context.Context, seed uint64, n, batch, parallel int, report func([]Result)) error {
+	if batch <= 0 {
+		batch = 500
+	}
+	if parallel <= 0 {
+		parallel = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, parallel)
+	)
+	for start := 0; start < n; start += batch {
+		cases := make([]Case, 0, batch)
+		for i := start; i < min(n, start+batch); i++ {
+			cases = append(cases, NewCase(r.Target, seed, uint64(i)))
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res, err := r.RunBatch(ctx, cases)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				return
+			}
+			report(res)
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// Report writes a failure the way the command prints it: the case ID, the signature,
+// jitffi's plan and the first difference per compiler.
+func (t *Target) Report(w io.Writer, r Result) {
+	fmt.Fprintf(w, "--- %s %s\n", r.Verdict, r.Case.ID)
+	fmt.Fprintf(w, "sig: %v\n", r.Case.Sig)
+	fmt.Fprintf(w, "plan:\n%s", indent(t.PlanText(r.Case.Sig)))
+	name := t.Reference.Name
+	if r.Ref != nil {
+		fmt.Fprintf(w, "%s: %v\n", name, r.Ref)
+	} else {
+		fmt.Fprintf(w, "%s: ok\n", name)
+	}
+	if r.SecondRan {
+		if r.Second != nil {
+			fmt.Fprintf(w, "%s: %v\n", t.Second.Name, r.Second)
+		} else {
+			fmt.Fprintf(w, "%s: ok\n", t.Second.Name)
+		}
+	}
+}
+
+func indent(s string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(s, "\n") {
+		if line != "" {
+			b.WriteString("  " + line)
+		}
+	}
+	if !strings.HasSuffix(b.String(), "\n") {
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,245 @@
+package fuzz
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jitffi/jitffi"
+	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/internal/ctest"
+)
+
+// Cases run in a worker process, so that a stub that crashes (a wrong stack offset, a bad
+// pointer handed to C) costs one case, not the run: the parent sees which case the worker
+// had started when it died, records a crash for it and starts a new worker for the rest.
+// The worker is this program itself re-executed with WorkerEnv set (or, for an emulated
+// target, a cross-built copy under qemu), speaking JSON lines over stdin and stdout.
+
+// WorkerEnv is the environment variable that makes a program built with this package
+// serve one job as a worker (see ServeWorker).
+const WorkerEnv = "JITFFI_FUZZ_WORKER"
+
+// A WorkerCmd is how to start a worker process: a command line and extra environment.
+type WorkerCmd struct {
+	Path string
+	Args []string
+	Env  []string
+}
+
+// SelfWorker returns a WorkerCmd that re-executes the running program with extra
+// arguments (a test binary needs -test.run to reach its TestMain).
+func SelfWorker(args ...string) (*WorkerCmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return &WorkerCmd{Path: exe, Args: args}, nil
+}
+
+// A job is one worker's work: libraries (one per compiler) and the items to check.
+type job struct {
+	Target string
+	Libs   []string
+	Cases  []jobCase
+	Items  []item
+}
+
+type jobCase struct {
+	Name    string
+	Text    string
+	Salt    byte
+	ArgSeed uint64
+}
+
+// An item is one case checked against one library.
+type item struct{ Case, Lib int }
+
+// A reply is one line of worker output: Start announces an item before it is run, so the
+// last announced and unanswered item is the one that crashed.
+type reply struct {
+	Start *int   `json:",omitempty"`
+	Done  *int   `json:",omitempty"`
+	Kind  string `json:",omitempty"`
+	Msg   string `json:",omitempty"`
+}
+
+// ServeWorker reads one job from r, runs it and writes replies to w, one JSON object per
+// line, unbuffered so that a crash loses nothing already done.
+func ServeWorker(r io.Reader, w io.Writer) error {
+	var j job
+	if err := json.NewDecoder(r).Decode(&j); err != nil {
+		return fmt.Errorf("fuzz worker: reading the job: %w", err)
+	}
+	t, err := Lookup(j.Target)
+	if err != nil {
+		return err
+	}
+	libs := make([]*jitffi.Library, len(j.Libs))
+	for i, p := range j.Libs {
+		if libs[i], err = jitffi.Open(p); err != nil {
+			return fmt.Errorf("fuzz worker: %w", err)
+		}
+	}
+	enc := json.NewEncoder(w)
+	for n, it := range j.Items {
+		n := n
+		if err := enc.Encode(reply{Start: &n}); err != nil {
+			return err
+		}
+		jc := j.Cases[it.Case]
+		out := reply{Done: &n}
+		sig, err := abi.ParseSignature(jc.Text)
+		if err != nil {
+			return fmt.Errorf("fuzz worker: %w", err)
+		}
+		c := ctest.Case{Name: jc.Name, Sig: sig, Salt: jc.Salt}
+		if err := CheckCase(libs[it.Lib], c, jc.ArgSeed, t.BindOptions...); err != nil {
+			p := err.(*Problem)
+			out.Kind, out.Msg = p.Kind, p.Msg
+		}
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runJob runs j in worker processes started by wc until every item has a result,
+// restarting after each crash. A worker that makes no progress for stall is killed and its
+// current item recorded as a hang.
+func runJob(ctx context.Context, wc *WorkerCmd, j job, stall time.Duration) ([]error, error) {
+	results := make([]error, len(j.Items))
+	next := 0
+	for next < len(j.Items) {
+		sub := j
+		sub.Items = j.Items[next:]
+		done, crashed, err := runWorker(ctx, wc, sub, stall)
+		for i, e := range done {
+			results[next+i] = e
+		}
+		if err != nil {
+			return nil, err
+		}
+		next += len(done)
+		if crashed != nil {
+			if next >= len(j.Items) {
+				break
+			}
+			results[next] = crashed
+			next++
+		}
+	}
+	return results, nil
+}
+
+// runWorker runs one worker process on j. It returns the results of the items finished
+// in order and, if the worker died inside an item, a crash Problem for that item.
+func runWorker(ctx context.Context, wc *WorkerCmd, j job, stall time.Duration) (done []error, crashed error, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, wc.Path, wc.Args...)
+	cmd.Env = append(append(os.Environ(), WorkerEnv+"=1"), wc.Env...)
+	in, err := json.Marshal(j)
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("fuzz: starting a worker: %w", err)
+	}
+	progress := make(chan struct{}, 1)
+	var hung atomic.Bool
+	go func() {
+		t := time.NewTimer(stall)
+		defer t.Stop()
+		for {
+			select {
+			case _, ok := <-progress:
+				if !ok {
+					return
+				}
+				t.Reset(stall)
+			case <-t.C:
+				hung.Store(true)
+				cancel()
+				return
+			}
+		}
+	}()
+	started := -1
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		select {
+		case progress <- struct{}{}:
+		default:
+		}
+		var r reply
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			continue // not ours: something the C side or the runtime printed
+		}
+		switch {
+		case r.Start != nil:
+			started = *r.Start
+		case r.Done != nil && *r.Done == len(done):
+			var e error
+			if r.Kind != "" {
+				e = &Problem{r.Kind, r.Msg}
+			}
+			done = append(done, e)
+		}
+	}
+	werr := cmd.Wait()
+	close(progress)
+	switch {
+	case len(done) == len(j.Items) && werr == nil:
+		return done, nil, nil
+	case started == len(done) && started < len(j.Items):
+		what := "the worker died: " + describeExit(werr, stderr.String())
+		if hung.Load() {
+			what = fmt.Sprintf("no progress for %v; killed", stall)
+		}
+		return done, &Problem{"crash", what}, nil
+	}
+	if ctx.Err() != nil && !hung.Load() {
+		return done, nil, ctx.Err()
+	}
+	return done, nil, fmt.Errorf("fuzz: worker %s failed before its first case: %v\n%s", wc.Path, werr, tail(stderr.String(), 20))
+}
+
+// describeExit summarises how a worker died: the exit status and the runtime's one-line
+// reason ("signal SIGSEGV: segmentation violation ...") if it printed one.
+func describeExit(err error, stderr string) string {
+	msg := fmt.Sprint(err)
+	for _, line := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(line, "SIGSEGV") || strings.HasPrefix(line, "SIGBUS") ||
+			strings.HasPrefix(line, "signal ") || strings.HasPrefix(line, "fatal error") ||
+			strings.HasPrefix(line, "panic") || strings.HasPrefix(line, "PC=") {
+			msg += "; " + strings.TrimSpace(line)
+		}
+	}
+	return msg
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

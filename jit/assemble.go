@@ -22,7 +22,7 @@ func Assemble(plan *abi.Plan, opts Options) ([]byte, error) {
 	case abi.SysV, abi.Win64:
 		return assembleAMD64(plan, opts)
 	case abi.AAPCS64, abi.AppleARM64:
-		return nil, fmt.Errorf("jit: cannot assemble a %v stub: the arm64 emitter is not built yet", plan.ABI)
+		return assembleARM64(plan, opts)
 	}
 	return nil, fmt.Errorf("jit: cannot assemble a stub for unknown ABI %v", plan.ABI)
 }

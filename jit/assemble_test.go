@@ -201,8 +201,11 @@ func TestDisassemble(t *testing.T) {
 	if _, err := jit.Disassemble([]byte{0x55, 0x48, 0x89}, abi.Win64); err == nil {
 		t.Error("truncated instruction accepted")
 	}
-	if _, err := jit.Disassemble([]byte{0xc0, 0x03, 0x5f, 0xd6}, abi.AAPCS64); err == nil {
-		t.Error("arm64 listing should fail until the arm64 disassembler is built")
+	if got, err := jit.Disassemble([]byte{0xc0, 0x03, 0x5f, 0xd6}, abi.AAPCS64); err != nil || got != "   0: d65f03c0  ret\n" {
+		t.Errorf("arm64 listing = %q, %v", got, err)
+	}
+	if _, err := jit.Disassemble([]byte{0xc0, 0x03, 0x5f}, abi.AAPCS64); err == nil {
+		t.Error("truncated arm64 instruction accepted")
 	}
 }
 
@@ -210,8 +213,8 @@ func TestDisassemble(t *testing.T) {
 func TestAssembleErrors(t *testing.T) {
 	arm := sysvPlan(t, "int32_t (int32_t)")
 	arm.ABI = abi.AAPCS64
-	if _, err := jit.Assemble(arm, jit.Options{}); err == nil || !strings.Contains(err.Error(), "arm64 emitter") {
-		t.Errorf("arm64 plan: %v", err)
+	if _, err := jit.Assemble(arm, jit.Options{}); err == nil || !strings.Contains(err.Error(), "not an arm64 argument register") {
+		t.Errorf("arm64 plan with amd64 registers: %v", err)
 	}
 	if _, err := jit.Assemble(sysvPlan(t, "void (void)"), jit.Options{Errno: jit.ErrnoLocation}); err == nil {
 		t.Error("errno capture without ErrnoFunc accepted")

@@ -52,9 +52,9 @@ var trapFill = map[string][]byte{
 
 // flushICache makes freshly written code at [addr, addr+size) visible to instruction
 // fetch on every core. x86 keeps its instruction cache coherent with data writes, so on
-// amd64 it does nothing; arm64 needs a real flush (dc cvau, ic ivau, dsb, isb), which is
-// still to be written, and until then allocCode refuses to run there rather than hand out
-// code the processor may not see.
+// amd64 it does nothing; arm64 needs a real flush (dc cvau, ic ivau, dsb, isb), which
+// icache_arm64.go installs. Where it stays nil, allocCode refuses to run rather than hand
+// out code the processor may not see.
 var flushICache = map[string]func(addr, size uintptr){
 	"amd64": func(addr, size uintptr) {},
 }[runtime.GOARCH]

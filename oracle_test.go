@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo || windows
 
 package jitffi_test
 
@@ -11,24 +11,6 @@ import (
 	"github.com/jitffi/jitffi/abi"
 	"github.com/jitffi/jitffi/internal/ctest"
 )
-
-// compileCases builds one gcc fixture holding a recording callee per case.
-func compileCases(t *testing.T, ns []ctest.NamedSig, flags ...string) ([]ctest.Case, *jitffi.Library) {
-	t.Helper()
-	cases, err := ctest.ParseCases(ns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := ctest.Generate(cases, ctest.GenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path, err := ctest.Compile(t.TempDir(), src, flags...)
-	if err != nil {
-		t.Fatalf("compiling the C fixture with %v: %v", ctest.Compiler(), err)
-	}
-	return cases, openLib(t, path)
-}
 
 // slotOf returns argument i's whole frame slot: its C bytes and the padding up to 8 bytes.
 func slotOf(fr *jitffi.Frame, i int) []byte {
@@ -78,49 +60,13 @@ func callCase(t *testing.T, lib *jitffi.Library, c ctest.Case, seed uint64, opts
 	}
 }
 
-// TestSysVAgainstGCC calls every System V case (each rule of abi-rules.md, each amd64 peer
-// bug, results of every size 1-32, spills, variadics) through the JIT stubs, in both call
-// modes, against gcc-compiled callees that record every byte they receive.
-func TestSysVAgainstGCC(t *testing.T) {
-	for _, opt := range []struct {
-		name  string
-		flags []string
-	}{{"O2", nil}, {"O0", []string{"-O0"}}} {
-		t.Run(opt.name, func(t *testing.T) {
-			cases, lib := compileCases(t, ctest.SysVCases, opt.flags...)
-			for _, c := range cases {
-				t.Run(c.Name, func(t *testing.T) {
-					callCase(t, lib, c, 1)
-					callCase(t, lib, c, 0x5eed, jitffi.Fast())
-				})
-			}
-		})
-	}
-}
-
-// extensionFixture's callees see narrow integers as the full 32-bit registers or stack
-// slots a C caller fills, and return 64-bit values with garbage above a narrow result.
-const extensionFixture = `
-typedef unsigned int u32;
-typedef unsigned long long u64;
-u32 ext_seen[12];
-void ext_args(u32 a, u32 b, u32 c, u32 d, u32 e, u32 f, u32 g, u32 h, u32 i, u32 j, u32 k, u32 l) {
-	ext_seen[0] = a; ext_seen[1] = b; ext_seen[2] = c; ext_seen[3] = d; ext_seen[4] = e; ext_seen[5] = f;
-	ext_seen[6] = g; ext_seen[7] = h; ext_seen[8] = i; ext_seen[9] = j; ext_seen[10] = k; ext_seen[11] = l;
-}
-u64 ext_result(void) { return 0xDEADBEEFCAFEF085ull; }
-`
-
 // TestNarrowIntegersExtended checks rule 10 directly: a C caller extends char, short and
 // bool arguments to 32 bits (in registers and in stack slots), and callers must extend
 // narrow results themselves. The callee here reads whole 32-bit values, so a stub that
-// passed the garbage above a narrow value's width would be caught.
+// passed the garbage above a narrow value's width would be caught. Where the ABI leaves
+// those upper bits unspecified (Win64 rule 6), only the value's own bits are compared.
 func TestNarrowIntegersExtended(t *testing.T) {
-	path, err := ctest.Compile(t.TempDir(), extensionFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib := openLib(t, path)
+	lib := fixtureLib(t, "extension")
 	sig, err := abi.ParseSignature("void (int8_t, uint8_t, int16_t, uint16_t, bool, int32_t, int8_t, uint8_t, int16_t, uint16_t, bool, int8_t)")
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +84,16 @@ func TestNarrowIntegersExtended(t *testing.T) {
 	seenAddr := must(lib.Lookup("ext_seen"))
 	seen := unsafe.Slice((*uint32)(pointerAt(seenAddr)), len(want))
 	for i := range want {
+		if !narrowArgsExtended {
+			// Only the value's own bits are specified; the stub's choice for the rest
+			// is its business.
+			mask := uint32(1)<<(8*len(fr.Arg(i))) - 1
+			if len(fr.Arg(i)) >= 4 {
+				mask = ^uint32(0)
+			}
+			seen[i] &= mask
+			want[i] &= mask
+		}
 		if seen[i] != want[i] {
 			t.Errorf("argument %d (%v, %s): callee saw 0x%08x, want 0x%08x", i, sig.Params[i], where(i), seen[i], want[i])
 		}
@@ -167,7 +123,7 @@ func TestNarrowIntegersExtended(t *testing.T) {
 }
 
 func where(i int) string {
-	if i < 6 {
+	if i < hostIntArgRegs {
 		return "register"
 	}
 	return "stack slot"

@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo || windows
 
 package jitffi_test
 
@@ -16,8 +16,8 @@ import (
 // TestConcurrentBindAndCall binds the same and different signatures from 100 goroutines
 // at once and calls them concurrently; run it under -race too.
 func TestConcurrentBindAndCall(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
-	libm := openLib(t, "libm.so.6")
+	libc := openLib(t, libcName)
+	libm := openLib(t, libmName)
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for g := 0; g < 100; g++ {
@@ -38,7 +38,7 @@ func TestConcurrentBindAndCall(t *testing.T) {
 					}
 				}
 			case 1:
-				labs, err := jitffi.Bind1[int64, int64](libc, "labs", jitffi.Fast())
+				labs, err := jitffi.Bind1[int64, int64](libc, abs64Name, jitffi.Fast())
 				if err != nil {
 					errs <- err
 					return
@@ -50,7 +50,7 @@ func TestConcurrentBindAndCall(t *testing.T) {
 					}
 				}
 			case 2:
-				ldiv, err := jitffi.Bind2[int64, int64, ldivT](libc, "ldiv")
+				ldiv, err := jitffi.Bind2[int64, int64, ldivT](libc, div64Name)
 				if err != nil {
 					errs <- err
 					return
@@ -86,7 +86,7 @@ func TestConcurrentBindAndCall(t *testing.T) {
 // TestGCWhileCalling runs the collector in a loop while other goroutines make calls that
 // pass heap pointers; every call must see its own data intact.
 func TestGCWhileCalling(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
+	libc := openLib(t, libcName)
 	strlen := must(jitffi.Bind1[*byte, uintptr](libc, "strlen"))
 	memset := must(jitffi.Bind3[unsafe.Pointer, int32, uintptr, unsafe.Pointer](libc, "memset", jitffi.Fast()))
 	stop := make(chan struct{})
@@ -141,15 +141,14 @@ func TestGCWhileCalling(t *testing.T) {
 // that other goroutines keep running and that a full GC cycle completes meanwhile: the call
 // released its P, as a cgo call does.
 func TestBlockingCallStallsNothing(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
-	usleep := must(jitffi.Bind1[uint32, int32](libc, "usleep"))
+	sleep200ms := sleepInC(t, 200*time.Millisecond)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // one P: a held P would stall everything
 	started := make(chan struct{})
 	done := make(chan time.Duration)
 	go func() {
 		close(started)
 		t0 := time.Now()
-		usleep.Call(200_000)
+		sleep200ms()
 		done <- time.Since(t0)
 	}()
 	<-started
@@ -165,7 +164,7 @@ func TestBlockingCallStallsNothing(t *testing.T) {
 	gcTook := time.Since(gcStart)
 	slept := <-done
 	if slept < 190*time.Millisecond {
-		t.Fatalf("usleep(200ms) returned after %v", slept)
+		t.Fatalf("a 200 ms sleep in C returned after %v", slept)
 	}
 	if ticks == 0 {
 		t.Error("no progress on the only P while C slept")
@@ -178,12 +177,12 @@ func TestBlockingCallStallsNothing(t *testing.T) {
 // TestCallsDoNotAllocate checks the hot path: a typed call allocates nothing, in both
 // modes, with integer, float, struct and pointer arguments.
 func TestCallsDoNotAllocate(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
-	libm := openLib(t, "libm.so.6")
+	libc := openLib(t, libcName)
+	libm := openLib(t, libmName)
 	abs := must(jitffi.Bind1[int32, int32](libc, "abs"))
 	absFast := must(jitffi.Bind1[int32, int32](libc, "abs", jitffi.Fast()))
 	pow := must(jitffi.Bind2[float64, float64, float64](libm, "pow"))
-	ldiv := must(jitffi.Bind2[int64, int64, ldivT](libc, "ldiv"))
+	ldiv := must(jitffi.Bind2[int64, int64, ldivT](libc, div64Name))
 	strlen := must(jitffi.Bind1[*byte, uintptr](libc, "strlen"))
 	str := must(jitffi.CString("heap string"))
 	for name, f := range map[string]func(){
@@ -204,7 +203,7 @@ func TestCallsDoNotAllocate(t *testing.T) {
 // through Call moves that variable to the heap (one allocation), and the NoEscape view
 // leaves it on the stack (none).
 func TestPointerArgumentsEscape(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
+	libc := openLib(t, libcName)
 	strlen := must(jitffi.Bind1[*[8]byte, uintptr](libc, "strlen"))
 	noEscape := strlen.NoEscape()
 	escaping := testing.AllocsPerRun(1000, func() {
@@ -228,9 +227,9 @@ func TestPointerArgumentsEscape(t *testing.T) {
 // concurrent calls returning structs swapped result buffers: here each goroutine's results
 // live in its own frame, in both call modes, and pointer out-parameters stay per call.
 func TestPurego451ConcurrentStructResults(t *testing.T) {
-	libc := openLib(t, "libc.so.6")
-	ldiv := must(jitffi.Bind2[int64, int64, ldivT](libc, "ldiv"))
-	ldivFast := must(jitffi.Bind2[int64, int64, ldivT](libc, "ldiv", jitffi.Fast()))
+	libc := openLib(t, libcName)
+	ldiv := must(jitffi.Bind2[int64, int64, ldivT](libc, div64Name))
+	ldivFast := must(jitffi.Bind2[int64, int64, ldivT](libc, div64Name, jitffi.Fast()))
 	type wide struct{ A, B, C int64 }
 	memcpyWide := must(jitffi.Bind3[*wide, *wide, uintptr, unsafe.Pointer](libc, "memcpy"))
 	var wg sync.WaitGroup

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package bench compares the cost of calling one C function through cgo and through
 // jitffi's call modes. The benchmarks are in bench_test.go; run
 //

@@ -1,9 +1,13 @@
 // Command quickstart is a tour of jitffi: it calls functions of the system's C library
 // and math library from Go, without cgo code and without writing any C.
 //
-// Run it on Linux with:
+// Run it on Linux or Windows with:
 //
 //	go run ./examples/quickstart
+//
+// The libraries' names differ between the systems (libc.so.6 and libm.so.6 on Linux,
+// ucrtbase.dll and msvcrt.dll on Windows), and so does the way C functions report errors:
+// platform_unix.go and platform_windows.go hold what differs.
 //
 // Each step binds a C function to Go types once, then calls it like a Go function. A
 // binding is made once and reused: it costs a signature classification and a stub compile
@@ -15,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"syscall"
 
 	"github.com/jitffi/jitffi"
 )
@@ -27,10 +30,11 @@ func main() {
 	}
 }
 
-// Div and Ldiv mirror C's div_t and ldiv_t:
+// Div and Ldiv mirror C's div_t and a struct of two 64-bit integers (ldiv_t on Linux,
+// where long is 64 bits; lldiv_t on Windows, where long is 32 bits):
 //
 //	typedef struct { int quot; int rem; } div_t;
-//	typedef struct { long quot; long rem; } ldiv_t;
+//	typedef struct { long long quot; long long rem; } lldiv_t;
 //
 // A Go struct matches a C struct when its fields have the same sizes in the same order;
 // jitffi checks the layout at bind time. Field names do not matter to C.
@@ -41,14 +45,15 @@ type (
 
 // run makes every call of the tour and prints one line per call to w.
 func run(w io.Writer) error {
-	// Open loads a shared library the way dlopen does: a name without a slash is looked
-	// up in the system's library path. Keep a library open while its functions are used.
-	libm, err := jitffi.Open("libm.so.6")
+	// Open loads a shared library the way dlopen (LoadLibrary on Windows) does: a name
+	// without a slash is looked up in the system's library path. Keep a library open while
+	// its functions are used.
+	libm, err := jitffi.Open(libmName)
 	if err != nil {
 		return err
 	}
 	defer libm.Close()
-	libc, err := jitffi.Open("libc.so.6")
+	libc, err := jitffi.Open(libcName)
 	if err != nil {
 		return err
 	}
@@ -91,8 +96,13 @@ func run(w io.Writer) error {
 	// parameters are the fixed ones, and the rest (here an int, a double and a float) are
 	// the variadic arguments. The stub applies C's default argument promotions, so the
 	// float32 travels as a double, just as it would from C. Go's int32 is C's int.
+	stdio, err := jitffi.Open(snprintfLib)
+	if err != nil {
+		return err
+	}
+	defer stdio.Close()
 	snprintf, err := jitffi.Bind6[*byte, uintptr, *byte, int32, float64, float32, int32](
-		libc, "snprintf", jitffi.Variadic(3))
+		stdio, snprintfName, jitffi.Variadic(3))
 	if err != nil {
 		return err
 	}
@@ -105,44 +115,29 @@ func run(w io.Writer) error {
 	fmt.Fprintf(w, "snprintf(buf, 64, %q, 42, 3.14159265, float32(0.75)) = %d, buf = %q\n",
 		"%d %.3f %.2f", n, buf[:n])
 
-	// 5. long strtol(const char *s, char **end, int base);
-	//
-	// C functions report failure through errno, a per-thread variable that any later
-	// C call or system call may overwrite. CallErrno returns errno as the stub read it
-	// right after the call, on the same thread (the stub also clears it before the call,
-	// so 0 means no error). Here the number does not fit in a long: strtol returns
-	// LONG_MAX and sets errno to ERANGE. A **byte is passed as a char**.
-	strtol, err := jitffi.Bind3[*byte, **byte, int32, int64](libc, "strtol")
-	if err != nil {
+	// 5. Error codes: C's errno on Linux, the thread's last-error value on Windows (see
+	// errorCodeStep in platform_unix.go or platform_windows.go).
+	if err := errorCodeStep(w, libc); err != nil {
 		return err
 	}
-	big, err := jitffi.CString("99999999999999999999")
-	if err != nil {
-		return err
-	}
-	var end *byte
-	v, errno := strtol.CallErrno(big, &end, 10)
-	name := fmt.Sprint(int(errno))
-	if errno == syscall.ERANGE {
-		name = "ERANGE"
-	}
-	fmt.Fprintf(w, "strtol(%q, &end, 10) = %d, errno = %s (%v)\n", "99999999999999999999", v, name, errno)
 
-	// 6. div_t div(int num, int den);  ldiv_t ldiv(long num, long den);
+	// 6. div_t div(int num, int den);  ldiv_t ldiv(long num, long den) on Linux,
+	//    lldiv_t lldiv(long long num, long long den) on Windows.
 	//
 	// Structs are passed and returned by value. div_t (two ints) comes back in one
-	// register, ldiv_t (two longs) in two; the stub knows which from the C calling
+	// register; the 16-byte struct comes back in two registers on Linux, and through a
+	// buffer the caller passes on Windows. The stub knows which from the C calling
 	// convention, and the result arrives as the Go struct.
 	div, err := jitffi.Bind2[int32, int32, Div](libc, "div")
 	if err != nil {
 		return err
 	}
-	ldiv, err := jitffi.Bind2[int64, int64, Ldiv](libc, "ldiv")
+	ldiv, err := jitffi.Bind2[int64, int64, Ldiv](libc, ldivName)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "div(17, 5) = %+v\n", div.Call(17, 5))
-	fmt.Fprintf(w, "ldiv(10000000000, 3) = %+v\n", ldiv.Call(10_000_000_000, 3))
+	fmt.Fprintf(w, "%s(10000000000, 3) = %+v\n", ldivName, ldiv.Call(10_000_000_000, 3))
 
 	// 7. int abs(int n);
 	//

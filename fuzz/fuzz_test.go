@@ -62,3 +62,32 @@ type bytesBuffer struct{ b []byte }
 
 func (b *bytesBuffer) Write(p []byte) (int, error) { b.b = append(b.b, p...); return len(p), nil }
 func (b *bytesBuffer) String() string              { return string(b.b) }
+
+// TestRegressions checks every case in testdata/regressions.txt under its target, when the
+// target can run here.
+func TestRegressions(t *testing.T) {
+	regs, err := ReadRegressions("testdata/regressions.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTarget := map[string][]Case{}
+	for _, r := range regs {
+		byTarget[r.Case.ID.Target] = append(byTarget[r.Case.ID.Target], r.Case)
+	}
+	for name, cases := range byTarget {
+		t.Run(name, func(t *testing.T) {
+			r := testRunner(t, name)
+			res, err := r.RunBatch(context.Background(), cases)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range res {
+				if x.Verdict == Mismatch {
+					var b bytesBuffer
+					r.Target.Report(&b, x)
+					t.Errorf("%s", b.String())
+				}
+			}
+		})
+	}
+}

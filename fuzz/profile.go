@@ -21,7 +21,7 @@ type Profile struct {
 // profiles holds the generator profile of each ABI; an ABI without one uses SysV's.
 var profiles = map[abi.ABI]Profile{
 	abi.SysV:       {IntRegs: 6, VecRegs: 8, HFAWeight: 2},
-	abi.Win64:      {Positional: true, Slots: 4, NoEmpty: true, HFAWeight: 1},
+	abi.Win64:      {Positional: true, Slots: 4, HFAWeight: 1},
 	abi.AAPCS64:    {IntRegs: 8, VecRegs: 8, NoEmpty: true, HFAWeight: 4},
 	abi.AppleARM64: {IntRegs: 8, VecRegs: 8, NoEmpty: true, HFAWeight: 4},
 }

@@ -47,6 +47,8 @@ type Target struct {
 	// BindOptions are the jitffi options that select the target's convention when a
 	// worker binds a case (none for the host's own).
 	BindOptions []jitffi.Option
+	// BindSource is BindOptions as Go source, for reproductions ("jitffi.WithABI(abi.Win64)").
+	BindSource string
 	// Worker, for an Emulated target, returns the command that runs a worker: the
 	// cross-built fuzzer under the emulator. Nil means this program itself.
 	Worker func(dir string) (*WorkerCmd, error)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"testing"
-
 )
 
 // TestMain serves as a fuzz worker when the parent test re-executes this binary.

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Differential fuzzer smoke: 2000 generated signatures per ABI that can be checked on this
+# machine, against gcc and, as a second opinion, clang (installed here if missing).
+# The seed changes daily so that CI keeps exploring; every failure prints its case ID,
+# and JITFFI_FUZZ_SEED=<seed> bash .ci/steps/fuzz-smoke.sh repeats a run exactly.
+#
+# Run from .ci/run, or alone: bash .ci/steps/fuzz-smoke.sh (about 20 s on 2 cores, plus
+# the clang install on a fresh machine).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="/usr/local/go/bin:$PATH"
+
+need=()
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
+command -v clang >/dev/null || need+=(clang)
+# AAPCS64 runs under qemu with fixtures from the cross gcc, once the fuzzer can check it.
+if grep -qs 'classifiers\[AAPCS64\]' abi/*.go; then
+	command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+	command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+	echo "installing ${need[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+seed="${JITFFI_FUZZ_SEED:-$(date -u +%Y%m%d)}"
+go build -o "${TMPDIR:-/tmp}/jitffi-fuzz" ./fuzz/cmd/jitffi-fuzz
+time "${TMPDIR:-/tmp}/jitffi-fuzz" -n 2000 -batch 500 -seed "$seed" -abi all

@@ -226,8 +226,14 @@ func (a *arm64Asm) memory(m mem, size int) obj.Addr {
 		a.failf("x17 cannot be a base: the layer uses it for addresses")
 	}
 	if !encodable(m.off, size) {
-		a.addImm(addrScratch, m.base, m.off)
-		m = at(addrScratch, 0)
+		// Move the base by the offset's high part (one instruction) when the low part
+		// then fits, else by the whole offset.
+		hi := m.off &^ imm12Max
+		if m.off < 0 || !encodable(m.off-hi, size) {
+			hi = m.off
+		}
+		a.addImm(addrScratch, m.base, hi)
+		m = at(addrScratch, m.off-hi)
 	}
 	return obj.Addr{Type: obj.TYPE_MEM, Reg: a.gpr(m.base), Offset: int64(m.off)}
 }
@@ -368,8 +374,10 @@ func (a *arm64Asm) addImm(dst, src abi.Reg, n int) {
 	}
 	hi, lo := n&^imm12Max, n&imm12Max
 	switch {
+	case n == 0:
+		// golang-asm would turn an immediate 0 into xzr, an extended-register add.
+		a.movReg(dst, src)
 	case hi == 0:
-		// Also the n == 0 case: add dst, src, #0 is how sp is copied.
 		a.addSub(op, dst, src, lo)
 	case lo == 0:
 		a.addSub(op, dst, src, hi)

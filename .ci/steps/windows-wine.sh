@@ -49,4 +49,9 @@ if grep -a -q "is not set: this host cannot compile" "$log"; then
 	echo "a fixture test was skipped: JITFFI_FIXTURES did not reach the test binaries"
 	exit 1
 fi
-echo "windows/amd64 under wine: all packages pass"
+oracle=$(grep -a -c -- '--- PASS: TestWin64AgainstMinGW/O./' "$log" || true)
+if [ "$oracle" -eq 0 ]; then
+	echo "the Win64 oracle against the mingw fixtures did not run"
+	exit 1
+fi
+echo "windows/amd64 under wine: all packages pass ($(grep -a -c -- '--- PASS' "$log") tests and subtests, $oracle oracle cases)"

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/internal/ctest"
 )
 
 // layoutCases are structs and unions whose layouts are easy to get wrong. The C compiler
@@ -261,7 +262,7 @@ func TestLayoutAgainstC(t *testing.T) {
 		t.Fatalf("%s %s: %v\n%s", cc[0], strings.Join(args, " "), err, out)
 	}
 	var stderr bytes.Buffer
-	cmd := exec.Command(bin)
+	cmd := ctest.Command(bin)
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {

@@ -5,7 +5,6 @@ package loader_test
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/jitffi/jitffi/internal/ctest"
 	"github.com/jitffi/jitffi/loader"
 )
 
@@ -241,7 +241,7 @@ func TestCStringsAreFreed(t *testing.T) {
 	}
 	counter := buildLib(t, "jitffi_malloc_counter", mallocCounterSrc)
 	fix := fixture(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCStringsAreFreed$", "-test.v", "-test.count=1")
+	cmd := ctest.Command(os.Args[0], "-test.run=^TestCStringsAreFreed$", "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), leakChildEnv+"="+fix, "LD_PRELOAD="+counter)
 	out, err := cmd.CombinedOutput()
 	t.Logf("child:\n%s", out)

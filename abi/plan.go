@@ -285,6 +285,12 @@ func checkSignature(sig *Signature) error {
 	if sig.Fixed > len(sig.Params) || sig.Fixed < -1 {
 		return fmt.Errorf("abi: variadic split %d out of range for %d parameters", sig.Fixed, len(sig.Params))
 	}
+	// Fixed's zero value would otherwise make every Signature literal that forgot it a
+	// variadic call, silently promoting floats; C before C23 has no variadic function
+	// without a named parameter, and gcc 12 cannot define one.
+	if sig.Fixed == 0 {
+		return fmt.Errorf("abi: Fixed is 0: a variadic function needs at least one fixed parameter (set Fixed to -1 for a function that is not variadic)")
+	}
 	if sig.Result.Kind == Array {
 		return fmt.Errorf("abi: a C function cannot return an array")
 	}

@@ -317,8 +317,11 @@ func TestSysVVariadic(t *testing.T) {
 	for i := range many {
 		many[i] = tF64
 	}
-	if p := mustClassify(t, variadic(0, tVoid, many...)); p.VectorCount != 8 {
+	if p := mustClassify(t, variadic(1, tVoid, many...)); p.VectorCount != 8 {
 		t.Errorf("VectorCount %d with 10 doubles, want 8", p.VectorCount)
+	}
+	if _, err := abi.Classify(variadic(0, tVoid, tF64), abi.SysV); err == nil {
+		t.Error("a variadic signature with no fixed parameter classified; want an error")
 	}
 }
 
@@ -509,8 +512,8 @@ func randomSignature(r *rand.Rand) *abi.Signature {
 	for range r.IntN(14) {
 		sig.Params = append(sig.Params, randomType(r, 0))
 	}
-	if r.IntN(3) == 0 {
-		sig.Fixed = r.IntN(len(sig.Params) + 1)
+	if len(sig.Params) > 0 && r.IntN(3) == 0 {
+		sig.Fixed = 1 + r.IntN(len(sig.Params)) // C needs a named parameter before ...
 	}
 	return sig
 }

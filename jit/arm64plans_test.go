@@ -194,7 +194,8 @@ func manyARM64Plans(t testing.TB) []*abi.Plan {
 			sig.Params = append(sig.Params, types[rng.IntN(len(types))])
 		}
 		if len(sig.Params) > 0 && rng.IntN(4) == 0 {
-			sig.Fixed = rng.IntN(len(sig.Params) + 1)
+			sig.Fixed = 1 + rng.IntN(len(sig.Params)) // C needs a named parameter before ...
+
 		}
 		plans = append(plans, aapcs64Plan(sig))
 	}

@@ -26,8 +26,9 @@ type Stub struct {
 	Options Options
 }
 
-// stubKey identifies a stub. The signature's text stands for the signature because plans
-// are built fresh per request and pointers to equal signatures differ.
+// stubKey identifies a stub. The signature's layout key stands for the signature because
+// plans are built fresh per request and pointers to equal signatures differ; it leaves out
+// member names, which change nothing in the code.
 type stubKey struct {
 	abi  abi.ABI
 	sig  string
@@ -90,7 +91,7 @@ func CompileAll(reqs []Request) ([]*Stub, error) {
 			return nil, fmt.Errorf("jit: plan %d of %d has no signature", i, len(reqs))
 		}
 		plans[i] = p
-		keys[i] = stubKey{abi: p.ABI, sig: p.Sig.String(), opts: r.Options}
+		keys[i] = stubKey{abi: p.ABI, sig: abi.LayoutKey(p.Sig), opts: r.Options}
 	}
 	out := make([]*Stub, len(plans))
 	pending := make([]int, len(plans))
@@ -166,7 +167,7 @@ func compileBatch(plans []*abi.Plan, keys []stubKey, entries map[int]*stubEntry,
 			err = errors.New("assembler returned no code")
 		}
 		if err != nil {
-			err = fmt.Errorf("jit: compiling %v stub for %s: %w", plans[i].ABI, keys[i].sig, err)
+			err = fmt.Errorf("jit: compiling %v stub for %v: %w", plans[i].ABI, plans[i].Sig, err)
 			bad = i
 			break
 		}

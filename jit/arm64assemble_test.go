@@ -14,10 +14,11 @@ import (
 )
 
 // appleStackPacking is `int32_t (int32_t x8, int8_t, int16_t, int32_t, struct{char c[3];},
-// ..., float)` under Apple's arm64 rules, built by hand: past x7, stack arguments take
-// only their own size at their natural alignment (char at sp+0, short at sp+2, int at
-// sp+4, the 3-byte struct at sp+8), and the variadic float, promoted, takes an 8-byte
-// slot at sp+16. A stub that wrote whole 8-byte slots would overwrite its neighbours.
+// ..., float)` under Apple's arm64 rules, built by hand: past x7, scalar stack arguments
+// take only their own size at their natural alignment (char at sp+0, short at sp+2, int
+// at sp+4), a composite is rounded up to 8 bytes (sp+8), and the variadic float, promoted,
+// takes an 8-byte slot at sp+16. A stub that wrote whole 8-byte slots for the scalars
+// would overwrite their neighbours.
 func appleStackPacking(t testing.TB) *abi.Plan {
 	i8, i16, i32, f32, f64 := abi.Scalar(abi.Int8), abi.Scalar(abi.Int16), abi.Scalar(abi.Int32), abi.Scalar(abi.Float32), abi.Scalar(abi.Float64)
 	s3 := mustType(t, "struct{char c[3];}")
@@ -29,10 +30,10 @@ func appleStackPacking(t testing.TB) *abi.Plan {
 	for i := range 8 {
 		p.Args[i] = abi.ArgPlan{Type: i32, Passing: abi.InRegisters, Parts: []abi.Part{{Size: 4, Reg: abi.X0 + abi.Reg(i)}}}
 	}
-	p.Args[8] = abi.ArgPlan{Type: i8, Passing: abi.OnStack, StackOffset: 0, StackSize: 1, Extend: abi.SignExtend32}
-	p.Args[9] = abi.ArgPlan{Type: i16, Passing: abi.OnStack, StackOffset: 2, StackSize: 2, Extend: abi.SignExtend32}
+	p.Args[8] = abi.ArgPlan{Type: i8, Passing: abi.OnStack, StackOffset: 0, StackSize: 1}
+	p.Args[9] = abi.ArgPlan{Type: i16, Passing: abi.OnStack, StackOffset: 2, StackSize: 2}
 	p.Args[10] = abi.ArgPlan{Type: i32, Passing: abi.OnStack, StackOffset: 4, StackSize: 4}
-	p.Args[11] = abi.ArgPlan{Type: s3, Passing: abi.OnStack, StackOffset: 8, StackSize: 3}
+	p.Args[11] = abi.ArgPlan{Type: s3, Passing: abi.OnStack, StackOffset: 8, StackSize: 8}
 	p.Args[12] = abi.ArgPlan{Type: f64, Promoted: true, Passing: abi.OnStack, StackOffset: 16, StackSize: 8}
 	return p
 }
@@ -270,5 +271,14 @@ func TestAssembleErrorsARM64(t *testing.T) {
 				t.Errorf("accepted:\n%v\n% x", p, code)
 			}
 		})
+	}
+}
+
+// TestAppleHandPlanMatchesClassifier checks the hand-built Apple plan of the golden
+// against package abi's Apple classifier.
+func TestAppleHandPlanMatchesClassifier(t *testing.T) {
+	p := appleStackPacking(t)
+	if real := classifyOrSkip(t, p.Sig, abi.AppleARM64); real.String() != p.String() {
+		t.Errorf("hand-built plan differs from package abi's:\n%v\npackage abi:\n%v", p, real)
 	}
 }

@@ -1,11 +1,13 @@
 package jit_test
 
 import (
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/jit"
 )
 
 // AAPCS64 facts the stand-in classifier below uses (abi-rules.md, AAPCS64 section).
@@ -16,8 +18,27 @@ const (
 	a64Slot        = 8  // stack slots are at least 8 bytes
 	a64StackAlign  = 16 // sp alignment
 	a64CopyAlign   = 16 // alignment the stand-in gives by-reference copies
-	a64QuadAligned = 16 // arguments this aligned start at an even register
+	a64QuadAligned = 16 // arguments this naturally aligned start at an even register
 )
+
+// naturalAlign is t's alignment without aligned attributes, which AAPCS64's rules on
+// register pairs and stack slots use (gcc 12 ignores the attribute there).
+func naturalAlign(t *abi.Type) int {
+	switch t.Kind {
+	case abi.Struct, abi.Union:
+		a := 1
+		for _, f := range t.Fields {
+			a = max(a, naturalAlign(f.Type))
+		}
+		if t.Packed {
+			return 1
+		}
+		return a
+	case abi.Array:
+		return naturalAlign(t.Elem)
+	}
+	return t.Align()
+}
 
 // hfaOf returns the member type and count of t flattened, if t is a homogeneous
 // floating-point aggregate of 1 to 4 members of one float type (rule 1), else nil, 0.
@@ -136,7 +157,7 @@ func aapcs64Plan(sig *abi.Signature) *abi.Plan {
 			}
 			nsrn = a64ArgRegs
 			a.Passing = abi.OnStack
-			onStack(a, t.Size(), t.Align())
+			onStack(a, t.Size(), naturalAlign(t))
 		case t.Size() > a64RegsMax:
 			a.Passing = abi.ByReference
 			a.CopyOffset = (p.CopySize + a64CopyAlign - 1) &^ (a64CopyAlign - 1)
@@ -150,7 +171,7 @@ func aapcs64Plan(sig *abi.Signature) *abi.Plan {
 			}
 		default:
 			regs := (t.Size() + a64Slot - 1) / a64Slot
-			if t.Align() >= a64QuadAligned {
+			if naturalAlign(t) >= a64QuadAligned {
 				ngrn = (ngrn + 1) &^ 1
 			}
 			if ngrn+regs <= a64ArgRegs {
@@ -160,7 +181,7 @@ func aapcs64Plan(sig *abi.Signature) *abi.Plan {
 			}
 			ngrn = a64ArgRegs
 			a.Passing = abi.OnStack
-			onStack(a, t.Size(), t.Align())
+			onStack(a, t.Size(), naturalAlign(t))
 		}
 	}
 	p.StackSize = (nsaa + a64StackAlign - 1) &^ (a64StackAlign - 1)
@@ -229,5 +250,61 @@ func TestAAPCS64PlanStandIn(t *testing.T) {
 		if !strings.Contains(got, c.want) {
 			t.Errorf("%s: plan lacks %q:\n%s", c.sig, c.want, got)
 		}
+	}
+}
+
+// classifyOrSkip classifies sig under a with package abi's classifier, skipping the test
+// while that ABI has none registered.
+func classifyOrSkip(t *testing.T, sig *abi.Signature, a abi.ABI) *abi.Plan {
+	t.Helper()
+	p, err := abi.Classify(sig, a)
+	if errors.Is(err, abi.ErrUnsupportedABI) {
+		t.Skipf("package abi has no %v classifier yet", a)
+	}
+	if err != nil {
+		t.Fatalf("%v: %v", sig, err)
+	}
+	return p
+}
+
+// TestStandInMatchesClassifier checks that the stand-in gives exactly package abi's
+// AAPCS64 plans for the golden and random signatures, so that the goldens show the stubs
+// real bindings get.
+func TestStandInMatchesClassifier(t *testing.T) {
+	plans := manyARM64Plans(t)
+	for _, c := range arm64GoldenCases {
+		if p := c.plan(t); p.ABI == abi.AAPCS64 {
+			plans = append(plans, p)
+		}
+	}
+	for _, p := range plans {
+		if real := classifyOrSkip(t, p.Sig, abi.AAPCS64); real.String() != p.String() {
+			t.Errorf("stand-in plan differs from package abi's:\n%v\npackage abi:\n%v", p, real)
+		}
+	}
+}
+
+// TestAssembleClassifiedARM64 assembles package abi's AAPCS64 and Apple arm64 plans for
+// the random signatures, with and without errno capture, and checks each stub's shape.
+func TestAssembleClassifiedARM64(t *testing.T) {
+	for _, a := range []abi.ABI{abi.AAPCS64, abi.AppleARM64} {
+		t.Run(a.String(), func(t *testing.T) {
+			for i, sp := range manyARM64Plans(t) {
+				plan := classifyOrSkip(t, sp.Sig, a)
+				opts := jit.Options{}
+				if i%2 == 1 {
+					opts = jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: errnoLocationAddr}
+				}
+				code, err := jit.Assemble(plan, opts)
+				if err != nil {
+					t.Fatalf("%v: %v", plan, err)
+				}
+				listing, err := jit.Disassemble(code, a)
+				if err != nil {
+					t.Fatalf("%v: %v", plan, err)
+				}
+				checkShapeARM64(t, plan, opts, listing)
+			}
+		})
 	}
 }

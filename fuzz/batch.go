@@ -64,6 +64,9 @@ type build struct {
 // RunBatch checks cases, as many as fit one C file comfortably (a few hundred).
 func (r *Runner) RunBatch(ctx context.Context, cases []Case) ([]Result, error) {
 	t := r.Target
+	if t.Mode == ClassifyOnly {
+		return r.runClassify(ctx, cases)
+	}
 	cs := make([]ctest.Case, len(cases))
 	for i, c := range cases {
 		cs[i] = c.ctestCase(fmt.Sprintf("fz%d", i))

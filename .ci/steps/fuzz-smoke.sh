@@ -13,6 +13,8 @@ export PATH="/usr/local/go/bin:$PATH"
 need=()
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v clang >/dev/null || need+=(clang)
+# llc reads clang's lowering for the Apple arm64 classification check.
+command -v llc >/dev/null || need+=(llvm)
 # AAPCS64 runs under qemu with fixtures from the cross gcc, once the fuzzer can check it.
 if grep -qs 'classifiers\[AAPCS64\]' abi/*.go; then
 	command -v qemu-aarch64 >/dev/null || need+=(qemu-user)

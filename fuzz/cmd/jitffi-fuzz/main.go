@@ -189,7 +189,7 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 					case x.Verdict == fuzz.SetAside && *verbose:
 						st.t.Report(os.Stdout, x)
 					case x.Verdict == fuzz.SetAside:
-						fmt.Printf("--- set aside %s: gcc ok, %s: %v\n", x.Case.ID, st.t.Second.Name, x.Second)
+						fmt.Printf("--- set aside %s: %s ok, %s: %v\n", x.Case.ID, st.t.Reference.Name, st.t.Second.Name, x.Second)
 					}
 				}
 			})

@@ -99,6 +99,11 @@ func isArgFPR(r abi.Reg) bool { return r >= abi.V0 && r < abi.V0+arm64ArgRegs }
 // inconsistent (a stub must never write outside its own frame).
 func (s *arm64Stub) check() error {
 	p := s.plan
+	// Options grows with features the arm64 stub may not have yet: refuse any field it
+	// does not handle rather than compile a stub that silently ignores it.
+	if known := (Options{Entry: s.opts.Entry, Errno: s.opts.Errno, ErrnoFunc: s.opts.ErrnoFunc}); known != s.opts {
+		return fmt.Errorf("jit: arm64 stubs do not support the options %+v yet", s.opts)
+	}
 	if e := s.opts.Entry; e != 0 && e != abi.AAPCS64 && e != abi.AppleARM64 {
 		return fmt.Errorf("jit: a stub for a %v plan cannot be entered with the %v convention", p.ABI, e)
 	}

@@ -37,21 +37,29 @@ func testRunner(t *testing.T, name string) *Runner {
 	return &Runner{Target: tg, Dir: t.TempDir(), Worker: w}
 }
 
-// TestSmoke checks a couple of hundred generated SysV signatures against gcc (and clang
-// when installed), as part of the ordinary test run.
+// TestSmoke checks a couple of hundred generated signatures per natively runnable ABI
+// against gcc (and clang when installed), as part of the ordinary test run. The command
+// (jitffi-fuzz, .ci/steps/fuzz-smoke.sh) covers every ABI and many more signatures.
 func TestSmoke(t *testing.T) {
-	r := testRunner(t, "sysv")
-	var sum Summary
-	err := r.Run(context.Background(), 1, 200, 200, 1, func(res []Result) { sum.Add(res) })
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		target string
+		n      int
+	}{{"sysv", 200}, {"win64", 100}} {
+		t.Run(tc.target, func(t *testing.T) {
+			r := testRunner(t, tc.target)
+			var sum Summary
+			err := r.Run(context.Background(), 1, tc.n, tc.n, 1, func(res []Result) { sum.Add(res) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range sum.Mismatches {
+				var b bytesBuffer
+				r.Target.Report(&b, m)
+				t.Errorf("%s", b.String())
+			}
+			t.Logf("%d checked, %d mismatches, %d set aside", sum.Checked, len(sum.Mismatches), len(sum.SetAside))
+		})
 	}
-	for _, m := range sum.Mismatches {
-		var b bytesBuffer
-		r.Target.Report(&b, m)
-		t.Errorf("%s", b.String())
-	}
-	t.Logf("%d checked, %d mismatches, %d set aside", sum.Checked, len(sum.Mismatches), len(sum.SetAside))
 }
 
 type bytesBuffer struct{ b []byte }

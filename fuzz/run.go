@@ -47,7 +47,7 @@ func (s *Summary) String() string {
 	if s.Elapsed > 0 {
 		rate = float64(s.Checked) / s.Elapsed.Seconds()
 	}
-	return fmt.Sprintf("%-8s checked %6d  mismatches %3d  set aside %3d  seed %s  (%.1fs, %.0f/s)",
+	return fmt.Sprintf("%-11s checked %6d  mismatches %3d  set aside %3d  seed %s  (%.1fs, %.0f/s)",
 		s.Target, s.Checked, len(s.Mismatches), len(s.SetAside), seed, s.Elapsed.Seconds(), rate)
 }
 

@@ -155,19 +155,19 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 	var states []*state
 	for _, t := range selected() {
 		if err := t.Available(); err != nil {
-			fmt.Printf("%-8s unavailable: %v\n", t.Name, err)
+			fmt.Printf("%-11s unavailable: %v\n", t.Name, err)
 			continue
 		}
 		r, err := runner(dir, t)
 		if err != nil {
-			fmt.Printf("%-8s unavailable: %v\n", t.Name, err)
+			fmt.Printf("%-11s unavailable: %v\n", t.Name, err)
 			continue
 		}
 		second := "no second compiler"
 		if t.Second != nil && !*noClang {
 			second = "second opinion " + t.Second.Name
 		}
-		fmt.Printf("%-8s reference %s, %s\n", t.Name, t.Reference.Name, second)
+		fmt.Printf("%-11s reference %s, %s\n", t.Name, t.Reference.Name, second)
 		states = append(states, &state{t: t, r: r, sum: fuzz.Summary{Target: t.Name}})
 	}
 	if len(states) == 0 {
@@ -216,7 +216,7 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 		fmt.Println(&st.sum)
 		if len(st.sum.Mismatches) > 0 {
 			code = 1
-			fmt.Printf("         reproduce: go run ./fuzz/cmd/jitffi-fuzz -case %s; shrink: -minimize %s\n",
+			fmt.Printf("            reproduce: go run ./fuzz/cmd/jitffi-fuzz -case %s; shrink: -minimize %s\n",
 				st.sum.Mismatches[0].Case.ID, st.sum.Mismatches[0].Case.ID)
 		}
 	}

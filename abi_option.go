@@ -2,6 +2,7 @@ package jitffi
 
 import (
 	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/asm"
 	"github.com/jitffi/jitffi/jit"
 )
 
@@ -28,6 +29,11 @@ func (c *bindConfig) targetABI() abi.ABI {
 func (c *bindConfig) stubOptions(o jit.Options) jit.Options {
 	if c.abi != 0 && c.abi != abi.Host {
 		o.Entry = abi.Host
+	}
+	if !c.fast {
+		// A default-mode call may call back into Go, which may move the goroutine
+		// stack and the frame on it; fast-mode calls must not call back at all.
+		o.TopOfStack = asm.TopOfStackFunc()
 	}
 	return o
 }

@@ -13,6 +13,12 @@ import (
 // stops at 16; BindFunc and BindDynamic take up to MaxParams.
 const MaxParams = 64
 
+// MaxStackBytes bounds the system stack a call may need for stack arguments, by-reference
+// copies and its result. System stacks are small (glibc's default thread stack is 8 MiB,
+// musl's 128 KiB, and C code needs room of its own), so larger by-value arguments are
+// refused at bind time instead of overflowing the stack at call time.
+const MaxStackBytes = 64 << 10
+
 // slot holds one argument or result in a call frame. The zero-length array gives every
 // slot 8-byte alignment and a size rounded up to 8, which is the frame layout jit.LayoutOf
 // computes, so a struct of slots is a frame the stub can read.
@@ -111,6 +117,12 @@ func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, 
 	if err := checkRuntime(); err != nil {
 		return nil, err
 	}
+	if sig == nil || sig.Result == nil {
+		return nil, fmt.Errorf("jitffi: bind: nil signature or result type (use abi.Scalar(abi.Void) for void): %w", ErrUnsupportedType)
+	}
+	// The binding keeps its own copy: its caller may go on changing sig, and frame slot
+	// sizes must stay those the stub was compiled for.
+	sig = sig.Clone()
 	if addr == 0 {
 		return nil, fmt.Errorf("jitffi: bind %v: %w", sig, ErrNilAddress)
 	}
@@ -124,6 +136,9 @@ func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, 
 	if err != nil {
 		return nil, fmt.Errorf("jitffi: classify %v: %w", sig, err)
 	}
+	if n := plan.ShadowSize + plan.StackSize + plan.CopySize + plan.Result.Type.Size(); n > MaxStackBytes {
+		return nil, fmt.Errorf("jitffi: bind %v: the call needs %d bytes of system stack for arguments, copies and result, more than %d (pass large structs by pointer): %w", sig, n, MaxStackBytes, ErrTooLarge)
+	}
 	stubs, err := jit.CompileAll([]jit.Request{
 		{Plan: plan, Options: cfg.stubOptions(jit.Options{})},
 		{Plan: plan, Options: cfg.stubOptions(hostErrnoOptions())},
@@ -131,8 +146,24 @@ func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, 
 	if err != nil {
 		return nil, fmt.Errorf("jitffi: compile %v: %w", sig, err)
 	}
+	layout := jit.LayoutOf(sig)
+	if !equalLayouts(layout, stubs[0].Layout) {
+		return nil, fmt.Errorf("jitffi: internal error: %v: cached stub expects frame layout %+v, signature has %+v", sig, stubs[0].Layout, layout)
+	}
 	return &binding{
 		fn: addr, stub: stubs[0].Addr, errno: stubs[1].Addr, fast: cfg.fast,
-		plan: plan, signature: sig, layout: stubs[0].Layout,
+		plan: plan, signature: sig, layout: layout,
 	}, nil
+}
+
+func equalLayouts(a, b jit.Layout) bool {
+	if a.Result != b.Result || a.Size != b.Size || len(a.Args) != len(b.Args) {
+		return false
+	}
+	for i := range a.Args {
+		if a.Args[i] != b.Args[i] {
+			return false
+		}
+	}
+	return true
 }

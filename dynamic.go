@@ -26,6 +26,9 @@ func BindDynamic(lib *Library, symbol string, sig *abi.Signature, opts ...Option
 // BindDynamicAt binds the C function at addr to sig.
 func BindDynamicAt(addr uintptr, sig *abi.Signature, opts ...Option) (*Dynamic, error) {
 	cfg := newBindConfig(opts)
+	if cfg.fixed != -1 {
+		return nil, fmt.Errorf("jitffi: BindDynamic takes the variadic split from the signature (Signature.Fixed), not from the Variadic option: %w", ErrBadVariadic)
+	}
 	b, err := bindSignature(addr, sig, cfg)
 	if err != nil {
 		return nil, err
@@ -33,14 +36,17 @@ func BindDynamicAt(addr uintptr, sig *abi.Signature, opts ...Option) (*Dynamic, 
 	return &Dynamic{b: b}, nil
 }
 
-// Signature returns the C signature the function is bound to.
-func (d *Dynamic) Signature() *abi.Signature { return d.b.signature }
+// Signature returns a copy of the C signature the function is bound to.
+func (d *Dynamic) Signature() *abi.Signature { return d.b.signature.Clone() }
 
 // Plan returns the call plan the stub was compiled from.
 func (d *Dynamic) Plan() *abi.Plan { return d.b.plan }
 
 // NewFrame returns a zeroed frame for one call; a frame can be reused for later calls.
 func (d *Dynamic) NewFrame() *Frame {
+	if d == nil || d.b == nil {
+		panic("jitffi: NewFrame of a nil or zero Dynamic")
+	}
 	return &Frame{words: make([]uint64, d.b.layout.Size/8), d: d}
 }
 
@@ -54,8 +60,8 @@ func (d *Dynamic) CallErrno(f *Frame) syscall.Errno {
 }
 
 func (d *Dynamic) call(f *Frame, stub uintptr) {
-	if f.d != d {
-		panic("jitffi: frame made by another Dynamic")
+	if f == nil || f.d != d {
+		panic("jitffi: a Dynamic is called with a frame made by its own NewFrame")
 	}
 	h := f.header()
 	h.Stub, h.Fn = stub, d.b.fn
@@ -64,7 +70,7 @@ func (d *Dynamic) call(f *Frame, stub uintptr) {
 
 // A Frame holds the arguments and the result of one Dynamic call as C lays them out. Its
 // memory is not scanned for Go pointers: keep whatever a pointer argument points to alive
-// (runtime.KeepAlive) until the call returns.
+// (runtime.KeepAlive) until the call returns. A Frame is for one goroutine at a time.
 type Frame struct {
 	words []uint64
 	d     *Dynamic

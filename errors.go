@@ -24,6 +24,10 @@ var (
 	ErrBadVariadic = errors.New("bad variadic split")
 	// ErrTooManyParams: more parameters than MaxParams.
 	ErrTooManyParams = errors.New("too many parameters")
+	// ErrTooLarge: by-value arguments or result need more than MaxStackBytes of stack.
+	ErrTooLarge = errors.New("arguments too large for the system stack")
+	// ErrClosed: the library was closed.
+	ErrClosed = loader.ErrClosed
 	// ErrNotFunc: BindFunc was given something other than a pointer to a func variable.
 	ErrNotFunc = errors.New("not a pointer to a func variable")
 )

@@ -19,7 +19,8 @@ type frame0[R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func0 is not callable.
 type Func0[R any] struct{ b *binding }
 
-// Bind0 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind0 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind0[R any](lib *Library, symbol string, opts ...Option) (Func0[R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -118,7 +119,8 @@ type frame1[A1, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func1 is not callable.
 type Func1[A1, R any] struct{ b *binding }
 
-// Bind1 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind1 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind1[A1, R any](lib *Library, symbol string, opts ...Option) (Func1[A1, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -228,7 +230,8 @@ type frame2[A1, A2, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func2 is not callable.
 type Func2[A1, A2, R any] struct{ b *binding }
 
-// Bind2 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind2 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind2[A1, A2, R any](lib *Library, symbol string, opts ...Option) (Func2[A1, A2, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -345,7 +348,8 @@ type frame3[A1, A2, A3, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func3 is not callable.
 type Func3[A1, A2, A3, R any] struct{ b *binding }
 
-// Bind3 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind3 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind3[A1, A2, A3, R any](lib *Library, symbol string, opts ...Option) (Func3[A1, A2, A3, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -471,7 +475,8 @@ type frame4[A1, A2, A3, A4, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func4 is not callable.
 type Func4[A1, A2, A3, A4, R any] struct{ b *binding }
 
-// Bind4 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind4 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind4[A1, A2, A3, A4, R any](lib *Library, symbol string, opts ...Option) (Func4[A1, A2, A3, A4, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -604,7 +609,8 @@ type frame5[A1, A2, A3, A4, A5, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func5 is not callable.
 type Func5[A1, A2, A3, A4, A5, R any] struct{ b *binding }
 
-// Bind5 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind5 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind5[A1, A2, A3, A4, A5, R any](lib *Library, symbol string, opts ...Option) (Func5[A1, A2, A3, A4, A5, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -744,7 +750,8 @@ type frame6[A1, A2, A3, A4, A5, A6, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func6 is not callable.
 type Func6[A1, A2, A3, A4, A5, A6, R any] struct{ b *binding }
 
-// Bind6 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind6 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind6[A1, A2, A3, A4, A5, A6, R any](lib *Library, symbol string, opts ...Option) (Func6[A1, A2, A3, A4, A5, A6, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -891,7 +898,8 @@ type frame7[A1, A2, A3, A4, A5, A6, A7, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func7 is not callable.
 type Func7[A1, A2, A3, A4, A5, A6, A7, R any] struct{ b *binding }
 
-// Bind7 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind7 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind7[A1, A2, A3, A4, A5, A6, A7, R any](lib *Library, symbol string, opts ...Option) (Func7[A1, A2, A3, A4, A5, A6, A7, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -1045,7 +1053,8 @@ type frame8[A1, A2, A3, A4, A5, A6, A7, A8, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func8 is not callable.
 type Func8[A1, A2, A3, A4, A5, A6, A7, A8, R any] struct{ b *binding }
 
-// Bind8 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind8 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind8[A1, A2, A3, A4, A5, A6, A7, A8, R any](lib *Library, symbol string, opts ...Option) (Func8[A1, A2, A3, A4, A5, A6, A7, A8, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -1206,7 +1215,8 @@ type frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func9 is not callable.
 type Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any] struct{ b *binding }
 
-// Bind9 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind9 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any](lib *Library, symbol string, opts ...Option) (Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -1374,7 +1384,8 @@ type frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func10 is not callable.
 type Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any] struct{ b *binding }
 
-// Bind10 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind10 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any](lib *Library, symbol string, opts ...Option) (Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -1549,7 +1560,8 @@ type frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func11 is not callable.
 type Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any] struct{ b *binding }
 
-// Bind11 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind11 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any](lib *Library, symbol string, opts ...Option) (Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -1731,7 +1743,8 @@ type frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any] struct {
 // as cgo does; NoEscape returns a view that does not. The zero Func12 is not callable.
 type Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any] struct{ b *binding }
 
-// Bind12 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind12 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any](lib *Library, symbol string, opts ...Option) (Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -1920,7 +1933,8 @@ type frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any] stru
 // as cgo does; NoEscape returns a view that does not. The zero Func13 is not callable.
 type Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any] struct{ b *binding }
 
-// Bind13 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind13 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any](lib *Library, symbol string, opts ...Option) (Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -2116,7 +2130,8 @@ type frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any]
 // as cgo does; NoEscape returns a view that does not. The zero Func14 is not callable.
 type Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any] struct{ b *binding }
 
-// Bind14 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind14 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any](lib *Library, symbol string, opts ...Option) (Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -2319,7 +2334,8 @@ type frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R
 // as cgo does; NoEscape returns a view that does not. The zero Func15 is not callable.
 type Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R any] struct{ b *binding }
 
-// Bind15 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind15 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R any](lib *Library, symbol string, opts ...Option) (Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {
@@ -2529,7 +2545,8 @@ type frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A
 // as cgo does; NoEscape returns a view that does not. The zero Func16 is not callable.
 type Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R any] struct{ b *binding }
 
-// Bind16 binds the function named symbol in lib. See Bind for the options and errors.
+// Bind16 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
+// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R any](lib *Library, symbol string, opts ...Option) (Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R], error) {
 	addr, err := lib.lookupFunc(symbol)
 	if err != nil {

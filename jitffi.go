@@ -75,7 +75,12 @@ func Open(path string, opts ...LoadOption) (*Library, error) {
 }
 
 // Close unloads the library. Functions bound from it must not be called afterwards.
-func (lib *Library) Close() error { return lib.l.Close() }
+func (lib *Library) Close() error {
+	if lib == nil || lib.l == nil {
+		return fmt.Errorf("jitffi: close: %w", ErrNilLibrary)
+	}
+	return lib.l.Close()
+}
 
 // Lookup returns the address of a symbol, a function or a data object such as a C global
 // variable.

@@ -3,12 +3,16 @@
 package jitffi_test
 
 import (
+	"encoding/binary"
 	"math"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/jitffi/jitffi"
+	"github.com/jitffi/jitffi/abi"
 )
 
 // Where the tests find C library functions on Linux (glibc's libc.so.6 and libm.so.6),
@@ -48,8 +52,43 @@ func TestStrtolErrno(t *testing.T) {
 	if got := jitffi.GoString(end); got != " rest" {
 		t.Errorf("strtol end pointer at %q, want \" rest\"", got)
 	}
+}
+
+// TestErrnoClearedBeforeCall checks that a call that succeeds reports errno 0 even right
+// after a failing call on the same thread left ERANGE behind, for every kind of binding
+// and both modes: the stub clears errno before the call, as cgo does.
+func TestErrnoClearedBeforeCall(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	libc := openLib(t, libcName)
+	big := must(jitffi.CString("99999999999999999999999"))
 	ok := must(jitffi.CString("123"))
-	if v, errno := strtol.CallErrno(ok, nil, 10); v != 123 || errno != 0 && errno != syscall.ERANGE {
-		t.Errorf("strtol(123) = %d, errno %v", v, errno)
+	typed := must(jitffi.Bind3[*byte, **byte, int32, int64](libc, "strtol"))
+	fast := must(jitffi.Bind3[*byte, **byte, int32, int64](libc, "strtol", jitffi.Fast()))
+	var reflective func(*byte, **byte, int32) (int64, syscall.Errno)
+	if err := jitffi.BindFunc(libc, "strtol", &reflective); err != nil {
+		t.Fatal(err)
+	}
+	dyn := must(jitffi.BindDynamic(libc, "strtol", must(abi.ParseSignature("int64_t (char*, char**, int32_t)"))))
+	dynCall := func(s *byte) (int64, syscall.Errno) {
+		fr := dyn.NewFrame()
+		*(**byte)(unsafe.Pointer(&fr.Arg(0)[0])) = s
+		binary.LittleEndian.PutUint32(fr.Arg(2), 10)
+		errno := dyn.CallErrno(fr)
+		runtime.KeepAlive(s)
+		return int64(binary.LittleEndian.Uint64(fr.Result())), errno
+	}
+	for name, call := range map[string]func(*byte) (int64, syscall.Errno){
+		"typed":    func(s *byte) (int64, syscall.Errno) { return typed.CallErrno(s, nil, 10) },
+		"fast":     func(s *byte) (int64, syscall.Errno) { return fast.CallErrno(s, nil, 10) },
+		"BindFunc": func(s *byte) (int64, syscall.Errno) { return reflective(s, nil, 10) },
+		"Dynamic":  dynCall,
+	} {
+		if v, errno := call(big); v != math.MaxInt64 || errno != syscall.ERANGE {
+			t.Errorf("%s: strtol overflow = %d, errno %v; want MaxInt64, ERANGE", name, v, errno)
+		}
+		if v, errno := call(ok); v != 123 || errno != 0 {
+			t.Errorf("%s: strtol(123) right after an overflow = %d, errno %v; want 123, errno 0", name, v, errno)
+		}
 	}
 }

@@ -14,7 +14,9 @@ type bindConfig struct {
 func newBindConfig(opts []Option) bindConfig {
 	c := bindConfig{fixed: -1}
 	for _, o := range opts {
-		o(&c)
+		if o != nil {
+			o(&c)
+		}
 	}
 	return c
 }

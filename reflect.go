@@ -101,6 +101,8 @@ func funcResult(ft reflect.Type) (goType, bool, error) {
 	switch {
 	case ft.NumOut() == 0:
 		return voidType, false, nil
+	case ft.NumOut() == 1 && ft.Out(0) == errnoType:
+		return nil, false, fmt.Errorf("jitffi: %v: a lone syscall.Errno result is ambiguous; return (Void, syscall.Errno) to capture errno from a void function, or a uintptr for a C result: %w", ft, ErrUnsupportedType)
 	case ft.NumOut() == 1:
 		return ft.Out(0), false, nil
 	case ft.NumOut() == 2 && ft.Out(1) == errnoType:

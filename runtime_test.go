@@ -144,11 +144,13 @@ func TestBlockingCallStallsNothing(t *testing.T) {
 	sleep200ms := sleepInC(t, 200*time.Millisecond)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // one P: a held P would stall everything
 	started := make(chan struct{})
-	done := make(chan time.Duration)
+	done := make(chan time.Duration, 1)
+	var returned atomic.Bool
 	go func() {
 		close(started)
 		t0 := time.Now()
 		sleep200ms()
+		returned.Store(true)
 		done <- time.Since(t0)
 	}()
 	<-started
@@ -162,6 +164,11 @@ func TestBlockingCallStallsNothing(t *testing.T) {
 	gcStart := time.Now()
 	runtime.GC()
 	gcTook := time.Since(gcStart)
+	// With the only P held by the sleeper, none of the above could run before the sleep
+	// ended: the order of events, not only their durations, shows the P was released.
+	if returned.Load() {
+		t.Fatal("the work on the only P ran only after the C sleep had returned: the call held its P")
+	}
 	slept := <-done
 	if slept < 190*time.Millisecond {
 		t.Fatalf("a 200 ms sleep in C returned after %v", slept)

@@ -18,3 +18,9 @@ TEXT ·headerOffsets(SB), NOSPLIT, $0-32
 	MOVQ $Header_Errno, errno+16(FP)
 	MOVQ $Header__size, size+24(FP)
 	RET
+
+// func TopOfStackFunc() uintptr
+TEXT ·TopOfStackFunc(SB), NOSPLIT, $0-8
+	MOVQ $_cgo_topofstack(SB), AX
+	MOVQ AX, ret+0(FP)
+	RET

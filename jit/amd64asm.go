@@ -340,6 +340,16 @@ func (a *amd64Asm) addImm(r abi.Reg, n int32) {
 	a.emit(x86.AADDQ, constant(int64(n)), a.regGPR(r))
 }
 
+// addReg adds the 64-bit register src to dst.
+func (a *amd64Asm) addReg(dst, src abi.Reg) {
+	a.emit(x86.AADDQ, a.regGPR(src), a.regGPR(dst))
+}
+
+// subReg subtracts the 64-bit register src from dst.
+func (a *amd64Asm) subReg(dst, src abi.Reg) {
+	a.emit(x86.ASUBQ, a.regGPR(src), a.regGPR(dst))
+}
+
 // mark returns a label for the next instruction emitted.
 func (a *amd64Asm) mark() label { return label{after: a.last} }
 

@@ -72,6 +72,8 @@ func TestAMD64Helpers(t *testing.T) {
 		{"mov rax, qword ptr [rbx+r10*1+0x38]", func(a *amd64Asm) { a.loadInt(abi.RAX, bits64, atIndex(abi.RBX, abi.R10, 0x38), 8, false) }},
 		{"mov qword ptr [rsp+r10*1+0x1000], rax", func(a *amd64Asm) { a.storeInt(abi.RAX, atIndex(abi.RSP, abi.R10, 0x1000), 8) }},
 		{"add r10, 0x8", func(a *amd64Asm) { a.addImm(abi.R10, 8) }},
+		{"add rbx, rax", func(a *amd64Asm) { a.addReg(abi.RBX, abi.RAX) }},
+		{"sub rax, r13", func(a *amd64Asm) { a.subReg(abi.RAX, abi.R13) }},
 		{"jnz .-0x2", func(a *amd64Asm) { a.jnz(a.mark()) }},
 	}
 	for _, tt := range tests {

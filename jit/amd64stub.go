@@ -56,6 +56,7 @@ const (
 	counterReg   = abi.R10 // copy loop index
 	frameReg     = abi.RBX
 	errnoReg     = abi.R12   // callee-saved in both conventions, like frameReg
+	stackTopReg  = abi.R13   // callee-saved in both: the goroutine stack's top before the call
 	scratchXMM   = abi.XMM15 // caller-saved under SysV; not an argument register
 	scratchXMMMS = abi.XMM5  // caller-saved under Win64, where xmm15 is callee-saved
 )
@@ -75,6 +76,7 @@ type amd64Stub struct {
 	argBase    int // offset from rsp of the outgoing stack arguments
 	copyBase   int // offset of the ByReference copy area
 	resultBuf  int // offset of the indirect-result buffer, or -1 to use the frame slot
+	resultSave int // offset where result registers wait while the stub follows its frame
 	xmmSave    int // offset of the xmm save area
 	alloc      int // bytes subtracted from rsp after the pushes
 	frameAlign int // alignment of rsp during the call
@@ -98,9 +100,11 @@ func assembleAMD64(plan *abi.Plan, opts Options) ([]byte, error) {
 	s.a = a
 	s.prologue()
 	s.clearErrno()
+	s.markStackTop()
 	s.memoryArgs()
 	s.registerArgs()
 	a.callMem(at(frameReg, FrameFnOffset))
+	s.followStack()
 	s.results()
 	s.errno()
 	s.epilogue()
@@ -234,6 +238,9 @@ func (s *amd64Stub) placeFrame() {
 	if s.saveGPRs {
 		s.pushes += 2 // rdi, rsi
 	}
+	if s.followsStack() {
+		s.pushes++ // r13
+	}
 	s.frameAlign = max(callAlign, p.StackAlign, p.CopyAlign)
 
 	s.argBase = p.ShadowSize
@@ -241,13 +248,19 @@ func (s *amd64Stub) placeFrame() {
 	s.copyBase = alignUp(end, max(callAlign, p.CopyAlign))
 	end = s.copyBase + alignUp(p.CopySize, eightbyte)
 	s.resultBuf = -1
-	if r := p.Result; r.Indirect && r.Type.Align() > frameSlotAlign {
+	if r := p.Result; r.Indirect && (r.Type.Align() > frameSlotAlign || s.followsStack()) {
 		// The frame slot is only 8-aligned, but a callee may store an over-aligned
-		// result with aligned vector stores: it writes to a buffer here instead,
-		// which the stub then copies to the slot.
-		s.resultBuf = alignUp(end, r.Type.Align())
+		// result with aligned vector stores; and the frame may move during the call
+		// when the stub follows the goroutine stack. Either way the callee writes to a
+		// buffer here, on the system stack, which the stub then copies to the slot.
+		s.resultBuf = alignUp(end, max(r.Type.Align(), eightbyte))
 		s.frameAlign = max(s.frameAlign, r.Type.Align())
 		end = s.resultBuf + alignUp(r.Type.Size(), eightbyte)
+	}
+	s.resultSave = -1
+	if s.followsStack() {
+		s.resultSave = alignUp(end, eightbyte)
+		end = s.resultSave + len(p.Result.Parts)*eightbyte
 	}
 	if s.entry == abi.Win64 && s.opts.Errno != NoErrno {
 		// The errno function is called Win64-style too and owns the bottom 32 bytes;
@@ -277,6 +290,9 @@ func (s *amd64Stub) prologue() {
 	if s.saveGPRs {
 		a.push(abi.RDI)
 		a.push(abi.RSI)
+	}
+	if s.followsStack() {
+		a.push(stackTopReg)
 	}
 	if s.entry == abi.Win64 {
 		a.movReg(frameReg, abi.RCX)
@@ -316,6 +332,9 @@ func (s *amd64Stub) epilogue() {
 		a.lea(abi.RSP, at(abi.RBP, -s.pushes*eightbyte))
 	} else if s.alloc > 0 {
 		a.addRSP(s.alloc)
+	}
+	if s.followsStack() {
+		a.pop(stackTopReg)
 	}
 	if s.saveGPRs {
 		a.pop(abi.RSI)
@@ -542,4 +561,50 @@ func (s *amd64Stub) errno() {
 		return
 	}
 	a.storeInt(abi.RAX, at(frameReg, FrameErrnoOffset), dwordSize)
+}
+
+// followsStack reports whether the stub adjusts its frame pointer for goroutine stack
+// moves during the call (see Options.TopOfStack).
+func (s *amd64Stub) followsStack() bool { return s.opts.TopOfStack != 0 }
+
+// markStackTop keeps the goroutine stack's top, as it is before the call, in r13.
+func (s *amd64Stub) markStackTop() {
+	if !s.followsStack() {
+		return
+	}
+	s.a.movImm64(abi.RAX, uint64(s.opts.TopOfStack))
+	s.a.callReg(abi.RAX)
+	s.a.movReg(stackTopReg, abi.RAX)
+}
+
+// followStack moves rbx by as much as the goroutine stack's top moved during the call, so
+// that the frame, which lives on that stack, is found where it is now: a callback into Go
+// may have grown the stack, which copies it elsewhere and frees the old one. The result
+// registers wait in the stub's own frame meanwhile.
+func (s *amd64Stub) followStack() {
+	if !s.followsStack() {
+		return
+	}
+	a := s.a
+	parts := s.plan.Result.Parts
+	for k, part := range parts {
+		save := at(abi.RSP, s.resultSave+k*eightbyte)
+		if part.Reg.IsFloat() {
+			a.storeFloat(part.Reg, save, qwordSize)
+		} else {
+			a.storeInt(part.Reg, save, qwordSize)
+		}
+	}
+	a.movImm64(abi.RAX, uint64(s.opts.TopOfStack))
+	a.callReg(abi.RAX)
+	a.subReg(abi.RAX, stackTopReg)
+	a.addReg(frameReg, abi.RAX)
+	for k, part := range parts {
+		save := at(abi.RSP, s.resultSave+k*eightbyte)
+		if part.Reg.IsFloat() {
+			a.loadFloat(part.Reg, save, qwordSize)
+		} else {
+			a.loadInt(part.Reg, bits64, save, qwordSize, false)
+		}
+	}
 }

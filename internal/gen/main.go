@@ -64,7 +64,8 @@ func writeArity(b *bytes.Buffer, n int) {
 	fmt.Fprintf(b, "// as cgo does; NoEscape returns a view that does not. The zero Func%d is not callable.\n", n)
 	fmt.Fprintf(b, "type Func%d%s struct{ b *binding }\n\n", n, tdecl)
 
-	fmt.Fprintf(b, "// Bind%d binds the function named symbol in lib. See Bind for the options and errors.\n", n)
+	fmt.Fprintf(b, "// Bind%d binds the function named symbol in lib. The options are Fast, Variadic and WithABI;\n", n)
+	fmt.Fprintf(b, "// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.\n")
 	fmt.Fprintf(b, "func Bind%d%s(lib *Library, symbol string, opts ...Option) (Func%d%s, error) {\n", n, tdecl, n, targs)
 	fmt.Fprintf(b, "\taddr, err := lib.lookupFunc(symbol)\n\tif err != nil {\n\t\treturn Func%d%s{}, err\n\t}\n", n, targs)
 	fmt.Fprintf(b, "\treturn Bind%dAt%s(addr, opts...)\n}\n\n", n, targs)

@@ -23,13 +23,21 @@ func newBindConfig(opts []Option) bindConfig {
 
 // Fast makes calls skip the scheduler transition that cgo and the default mode make
 // (runtime.cgocall's entersyscall/exitsyscall): the call only switches to the system stack.
-// It roughly halves the cost of a call.
+// It costs well under half of a default call.
 //
 // Contract: the C function must return quickly (microseconds), must not block (no I/O, no
-// locks that may wait, no sleeping) and must never call back into Go. While it runs, the
-// goroutine keeps its P, so that P runs nothing else, and a stop-the-world pause of the
-// garbage collector waits for the call to return. Breaking the contract does not corrupt
-// memory, but it stalls the scheduler and the GC; a callback into Go is not supported.
+// locks that may wait, no sleeping) and must never call back into Go. While it runs:
+//   - the goroutine keeps its P, so that P runs nothing else, and a stop-the-world pause of
+//     the garbage collector waits for the call to return;
+//   - the goroutine still counts as running Go code, so the runtime may send its thread
+//     preemption signals (SIGURG): a system call made by the C code can fail with EINTR,
+//     and C code that does not retry on EINTR sees spurious failures;
+//   - a callback into Go aborts the process (the runtime finds no system-call frame);
+//   - CPU profiles attribute the time to the calling Go function without C frames, and
+//     the race detector sees no synchronisation with the C code.
+//
+// Breaking the timing part of the contract stalls the scheduler and the GC but corrupts
+// nothing. Comparable to Java's Linker.Option.critical and .NET's SuppressGCTransition.
 func Fast() Option { return func(c *bindConfig) { c.fast = true } }
 
 // Variadic declares a C variadic function whose first fixed parameters are named; the

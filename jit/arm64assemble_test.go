@@ -282,3 +282,23 @@ func TestAppleHandPlanMatchesClassifier(t *testing.T) {
 		t.Errorf("hand-built plan differs from package abi's:\n%v\npackage abi:\n%v", p, real)
 	}
 }
+
+// BenchmarkAssembleARM64 measures assembling typical arm64 stubs.
+func BenchmarkAssembleARM64(b *testing.B) {
+	for _, c := range []struct{ name, sig string }{
+		{"int32_int32", "int32_t (int32_t, int32_t)"},
+		{"mixed", "struct{double x; int64_t y;} (int32_t, double, const char*, struct{float a; float b;}, int8_t)"},
+		{"spill16", "double (int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, " +
+			"double, double, double, double, double, double, double, double, double)"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			plan := armPlan(b, c.sig)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := jit.Assemble(plan, jit.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

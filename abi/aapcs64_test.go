@@ -277,11 +277,13 @@ func init() {
 // result the result probe fills; larger random cases are skipped.
 const a64Span = 2048
 
-// a64Toolchain returns the compiler and the command prefix that runs its output: native
-// on a linux/arm64 host, else the cross compiler under qemu user mode.
+// a64Toolchain returns the compiler and the command prefix that runs its output: an
+// arm64 gcc natively on a linux/arm64 host, else the cross compiler under qemu user mode.
+// A test binary that is itself emulated by qemu finds the host's gcc, which -dumpmachine
+// tells apart.
 func a64Toolchain(t *testing.T) (cc string, run []string) {
 	if runtime.GOOS == "linux" && runtime.GOARCH == "arm64" {
-		if _, err := exec.LookPath("gcc"); err == nil {
+		if out, err := exec.Command("gcc", "-dumpmachine").Output(); err == nil && strings.HasPrefix(string(out), "aarch64") {
 			return "gcc", nil
 		}
 	}

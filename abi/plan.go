@@ -173,8 +173,10 @@ const (
 )
 
 // A Part is one register-sized piece of a value: Size bytes at Offset within the value,
-// carried in Reg. Dup, when set, is a second register that must hold the same bits
-// (Win64 variadic floating-point arguments).
+// carried in the low bytes of Reg. Dup, when set, is a second register that must hold the
+// same bits (Win64 variadic floating-point arguments). On arm64 each member of a
+// homogeneous floating-point aggregate is a Part of its own, 4 or 8 bytes in its own v
+// register. The last Part of a value covers only the value's tail, never bytes past it.
 type Part struct {
 	Offset int
 	Size   int

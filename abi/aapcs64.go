@@ -34,6 +34,8 @@ type a64State struct {
 	copy, copyAlign  int
 }
 
+// a64Classify places every argument and the result of sig under variant v: stage A
+// starts NGRN, NSRN and NSAA at zero, then stages B and C take the arguments in order.
 func a64Classify(sig *Signature, v a64Variant) (*Plan, error) {
 	if err := checkSysVType(sig.Result, "the result"); err != nil {
 		return nil, err
@@ -61,6 +63,8 @@ func a64Classify(sig *Signature, v a64Variant) (*Plan, error) {
 			// is the 32-bit extension every narrow argument gets anyway.
 			a.Type, a.Promoted = Scalar(Float64), true
 		}
+		// Apple callers must extend narrow integers to 32 bits. Linux callees narrow
+		// them themselves, so extending is harmless there and keeps the stubs alike.
 		a.Extend = sysvExtension(a.Type.Kind)
 		if a.Type.Size() == 0 {
 			// GNU C empty structs: gcc and clang both pass nothing for them.

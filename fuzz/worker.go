@@ -134,16 +134,36 @@ func runJob(ctx context.Context, wc *WorkerCmd, j job, stall time.Duration) ([]e
 			if next >= len(j.Items) {
 				break
 			}
-			results[next] = crashed
+			results[next] = rerunAlone(ctx, wc, j, next, crashed, stall)
 			next++
 		}
 	}
 	return results, nil
 }
 
+// rerunAlone runs item n of j again in a fresh worker, so that a crash report says whether
+// the case crashes on its own or only after the cases before it in the same worker (memory
+// corruption by an earlier case shows up at a later garbage collection), or not at all.
+func rerunAlone(ctx context.Context, wc *WorkerCmd, j job, n int, crashed *Problem, stall time.Duration) error {
+	sub := j
+	sub.Items = j.Items[n : n+1]
+	done, again, err := runWorker(ctx, wc, sub, stall)
+	switch {
+	case err != nil:
+		crashed.Msg += "; rerun alone: " + err.Error()
+	case again != nil:
+		crashed.Msg += "; crashes again when run alone"
+	case len(done) == 1 && done[0] != nil:
+		crashed.Msg += "; run alone it fails without crashing: " + done[0].Error()
+	default:
+		crashed.Msg += "; passes when run alone: an earlier case in the same worker may have corrupted memory, or the crash is not deterministic"
+	}
+	return crashed
+}
+
 // runWorker runs one worker process on j. It returns the results of the items finished
 // in order and, if the worker died inside an item, a crash Problem for that item.
-func runWorker(ctx context.Context, wc *WorkerCmd, j job, stall time.Duration) (done []error, crashed error, err error) {
+func runWorker(ctx context.Context, wc *WorkerCmd, j job, stall time.Duration) (done []error, crashed *Problem, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, wc.Path, wc.Args...)

@@ -24,3 +24,9 @@ TEXT ·headerOffsets(SB), NOSPLIT, $0-32
 	MOVD $Header__size, R0
 	MOVD R0, size+24(FP)
 	RET
+
+// func TopOfStackFunc() uintptr
+TEXT ·TopOfStackFunc(SB), NOSPLIT, $0-8
+	MOVD $_cgo_topofstack(SB), R0
+	MOVD R0, ret+0(FP)
+	RET

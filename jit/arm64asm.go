@@ -390,6 +390,22 @@ func (a *arm64Asm) addImm(dst, src abi.Reg, n int) {
 // subSP lowers sp by n bytes (n below 2^24).
 func (a *arm64Asm) subSP(n int) { a.addImm(regSP, regSP, -n) }
 
+// addReg sets dst = x + y and subReg dst = x - y, all 64-bit general registers: the
+// shifted-register forms, where register 31 is xzr, so neither sp nor xzr is accepted.
+func (a *arm64Asm) addReg(dst, x, y abi.Reg) { a.addSubReg(arm64.AADD, dst, x, y) }
+func (a *arm64Asm) subReg(dst, x, y abi.Reg) { a.addSubReg(arm64.ASUB, dst, x, y) }
+
+func (a *arm64Asm) addSubReg(op obj.As, dst, x, y abi.Reg) {
+	for _, r := range []abi.Reg{dst, x, y} {
+		if r == regSP || r == regZR {
+			a.failf("register add/sub cannot name sp or xzr")
+			return
+		}
+	}
+	// golang-asm's ADD y, x, dst is dst = x + y, SUB y, x, dst is dst = x - y.
+	a.emit(op, a.regGPR(y), a.gpr(x), a.regGPR(dst))
+}
+
 // movReg copies the 64-bit register src to dst; either may be sp.
 func (a *arm64Asm) movReg(dst, src abi.Reg) {
 	a.emit(arm64.AMOVD, a.regGPR(src), 0, a.regGPR(dst))

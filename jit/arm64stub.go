@@ -7,7 +7,10 @@ package jit
 //
 //	[sp, +StackSize)          outgoing stack arguments, at their StackOffset
 //	copy area                 ByReference copies, at their CopyOffset
-//	result buffer             an over-aligned indirect result (see resultBuf)
+//	result buffer             an indirect result that is over-aligned or must not be
+//	                          written to the frame (see placeFrame)
+//	stack top, result save    the goroutine stack's top before the call, and the result
+//	                          registers while the stub follows its frame (TopOfStack)
 //	padding                   to keep sp 16-byte (or more) aligned
 //	saved x19, x20            x19 holds the frame, x20 errno's address, across the call
 //	saved x29, x30            the frame record, <- x29
@@ -60,6 +63,8 @@ type arm64Stub struct {
 
 	copyBase   int // offset from sp of the ByReference copy area
 	resultBuf  int // offset of the indirect-result buffer, or -1 to use the frame slot
+	topSave    int // offset of the goroutine stack's top before the call (TopOfStack)
+	resultSave int // offset where result registers wait while the stub follows its frame
 	alloc      int // bytes subtracted from sp below the save area
 	frameAlign int // alignment of sp during the call
 }
@@ -81,10 +86,12 @@ func assembleARM64(plan *abi.Plan, opts Options) ([]byte, error) {
 	s.a = a
 	s.prologue()
 	s.clearErrno()
+	s.markStackTop()
 	s.memoryArgs()
 	s.registerArgs()
 	a.loadInt(armScratch, at(armFrameReg, FrameFnOffset), qwordSize, false)
 	a.blr(armScratch)
+	s.followStack()
 	s.results()
 	s.errno()
 	s.epilogue()
@@ -101,7 +108,8 @@ func (s *arm64Stub) check() error {
 	p := s.plan
 	// Options grows with features the arm64 stub may not have yet: refuse any field it
 	// does not handle rather than compile a stub that silently ignores it.
-	if known := (Options{Entry: s.opts.Entry, Errno: s.opts.Errno, ErrnoFunc: s.opts.ErrnoFunc}); known != s.opts {
+	known := Options{Entry: s.opts.Entry, Errno: s.opts.Errno, ErrnoFunc: s.opts.ErrnoFunc, TopOfStack: s.opts.TopOfStack}
+	if known != s.opts {
 		return fmt.Errorf("jit: arm64 stubs do not support the options %+v yet", s.opts)
 	}
 	if e := s.opts.Entry; e != 0 && e != abi.AAPCS64 && e != abi.AppleARM64 {
@@ -215,12 +223,21 @@ func (s *arm64Stub) placeFrame() error {
 	s.copyBase = alignUp(p.StackSize, max(eightbyte, p.CopyAlign))
 	end := s.copyBase + alignUp(p.CopySize, eightbyte)
 	s.resultBuf = -1
-	if r := p.Result; r.Indirect && r.Type != nil && r.Type.Align() > frameSlotAlign {
-		// The frame slot is only 8-aligned; a callee may rely on the result's own
-		// alignment, so it writes to a buffer here, which the stub copies to the slot.
-		s.resultBuf = alignUp(end, r.Type.Align())
-		s.frameAlign = max(s.frameAlign, r.Type.Align())
-		end = s.resultBuf + alignUp(r.Type.Size(), eightbyte)
+	if r := p.Result; r.Indirect && (s.resultType().Align() > frameSlotAlign || s.followsStack()) {
+		// The frame slot is only 8-aligned, but a callee may rely on the result's own
+		// alignment; and the frame may move during the call when the stub follows the
+		// goroutine stack. Either way the callee writes to a buffer here, on the system
+		// stack, which the stub then copies to the slot.
+		align := max(s.resultType().Align(), eightbyte)
+		s.resultBuf = alignUp(end, align)
+		s.frameAlign = max(s.frameAlign, align)
+		end = s.resultBuf + alignUp(s.resultType().Size(), eightbyte)
+	}
+	s.topSave, s.resultSave = -1, -1
+	if s.followsStack() {
+		s.topSave = alignUp(end, eightbyte)
+		s.resultSave = s.topSave + eightbyte
+		end = s.resultSave + len(p.Result.Parts)*eightbyte
 	}
 	s.alloc = alignUp(end, arm64CallAlign)
 	if s.alloc+s.frameAlign >= addImmLimit {
@@ -414,7 +431,7 @@ func (s *arm64Stub) results() {
 	r := &s.plan.Result
 	if r.Indirect {
 		if s.resultBuf >= 0 {
-			s.copyBytes(at(armFrameReg, s.layout.Result), at(regSP, s.resultBuf), alignUp(r.Type.Size(), eightbyte))
+			s.copyBytes(at(armFrameReg, s.layout.Result), at(regSP, s.resultBuf), alignUp(s.resultType().Size(), eightbyte))
 		}
 		return
 	}
@@ -481,5 +498,64 @@ func (s *arm64Stub) errno() {
 		a.movImm64(armScratch, uint64(s.opts.ErrnoFunc))
 		a.blr(armScratch)
 		a.storeInt(abi.X0, at(armFrameReg, FrameErrnoOffset), dwordSize)
+	}
+}
+
+// resultType is the type of the result as the plan passes it.
+func (s *arm64Stub) resultType() *abi.Type {
+	if t := s.plan.Result.Type; t != nil {
+		return t
+	}
+	return s.plan.Sig.Result
+}
+
+// followsStack reports whether the stub adjusts its frame pointer for goroutine stack
+// moves during the call (see Options.TopOfStack).
+func (s *arm64Stub) followsStack() bool { return s.opts.TopOfStack != 0 }
+
+// markStackTop keeps the goroutine stack's top, as it is before the call, in the stub's
+// own frame: that lives on the system stack, which does not move, and the callee
+// preserves sp, so no callee-saved register is needed for it.
+func (s *arm64Stub) markStackTop() {
+	if !s.followsStack() {
+		return
+	}
+	a := s.a
+	a.movImm64(armScratch, uint64(s.opts.TopOfStack))
+	a.blr(armScratch)
+	a.storeInt(abi.X0, at(regSP, s.topSave), qwordSize)
+}
+
+// followStack moves x19 by as much as the goroutine stack's top moved during the call, so
+// that the frame, which lives on that stack, is found where it is now: a callback into Go
+// may have grown the stack, which copies it elsewhere and frees the old one. The result
+// registers the plan uses wait in the stub's own frame meanwhile, whole, since
+// _cgo_topofstack is an ordinary C function that may clobber any of them.
+func (s *arm64Stub) followStack() {
+	if !s.followsStack() {
+		return
+	}
+	a := s.a
+	parts := s.plan.Result.Parts
+	for k, part := range parts {
+		save := at(regSP, s.resultSave+k*eightbyte)
+		if part.Reg.IsFloat() {
+			a.storeFloat(part.Reg, save, qwordSize)
+		} else {
+			a.storeInt(part.Reg, save, qwordSize)
+		}
+	}
+	a.movImm64(armScratch, uint64(s.opts.TopOfStack))
+	a.blr(armScratch)
+	a.loadInt(armScratch, at(regSP, s.topSave), qwordSize, false)
+	a.subReg(armScratch, abi.X0, armScratch)
+	a.addReg(armFrameReg, armFrameReg, armScratch)
+	for k, part := range parts {
+		save := at(regSP, s.resultSave+k*eightbyte)
+		if part.Reg.IsFloat() {
+			a.loadFloat(part.Reg, save, qwordSize)
+		} else {
+			a.loadInt(part.Reg, save, qwordSize, false)
+		}
 	}
 }

@@ -246,10 +246,16 @@ func runWorker(ctx context.Context, wc *WorkerCmd, j job, stall time.Duration) (
 // reason ("signal SIGSEGV: segmentation violation ...") if it printed one.
 func describeExit(err error, stderr string) string {
 	msg := fmt.Sprint(err)
+	diag := 0
 	for _, line := range strings.Split(stderr, "\n") {
-		if strings.HasPrefix(line, "SIGSEGV") || strings.HasPrefix(line, "SIGBUS") ||
+		switch {
+		case strings.HasPrefix(line, "SIGSEGV") || strings.HasPrefix(line, "SIGBUS") ||
 			strings.HasPrefix(line, "signal ") || strings.HasPrefix(line, "fatal error") ||
-			strings.HasPrefix(line, "panic") || strings.HasPrefix(line, "PC=") {
+			strings.HasPrefix(line, "panic") || strings.HasPrefix(line, "PC="):
+			msg += "; " + strings.TrimSpace(line)
+		case strings.HasPrefix(line, "runtime: ") && diag < 3:
+			// The garbage collector's account of a corrupted heap object.
+			diag++
 			msg += "; " + strings.TrimSpace(line)
 		}
 	}

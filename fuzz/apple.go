@@ -274,7 +274,8 @@ func widenedStore(s piece, pieces []piece) bool {
 			hit = append(hit, p)
 		}
 	}
-	return len(hit) == 1 && (hit[0].Offset == s.Offset || s.Offset+s.Size <= hit[0].Offset+hit[0].Size)
+	return len(hit) == 1 && (hit[0].Offset == s.Offset ||
+		s.Offset >= hit[0].Offset && s.Offset+s.Size <= hit[0].Offset+hit[0].Size)
 }
 
 // comparePieces returns "" if the pieces clang uses for an argument match its plan, or

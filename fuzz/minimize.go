@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/jitffi/jitffi/abi"
 )
 
 // Minimize shrinks case c while it keeps failing the same way (a mismatch against gcc,
@@ -17,46 +19,61 @@ func (r *Runner) Minimize(ctx context.Context, c Case, log io.Writer) (Result, e
 	if err != nil {
 		return Result{}, err
 	}
-	cur := first[0]
-	if cur.Verdict == Pass {
-		return cur, fmt.Errorf("fuzz: %s passes; there is nothing to minimize", c.ID)
+	if first[0].Verdict == Pass {
+		return first[0], fmt.Errorf("fuzz: %s passes; there is nothing to minimize", c.ID)
 	}
-	want := cur.Verdict
+	want := first[0].Verdict
 	fmt.Fprintf(log, "minimizing %s (%s, weight %d): %v\n", c.ID, want, weight(c.Sig), c.Sig)
 	// A mismatch is decided by gcc alone; the second compiler is needed only to keep a
 	// disagreement, and for the final word.
 	inner := *r
 	inner.NoSecond = r.NoSecond || want == Mismatch
-	for round := 1; ; round++ {
-		cands := reductions(cur.Case.Sig, r.Target.Profile.NoEmpty)
-		if len(cands) == 0 {
-			break
-		}
-		found := false
-		for start := 0; start < len(cands) && !found; start += 400 {
+	round := 0
+	sig, err := shrink(c.Sig, r.Target.Profile.NoEmpty, func(cands []*abi.Signature) (int, error) {
+		round++
+		for start := 0; start < len(cands); start += 400 {
 			batch := make([]Case, 0, 400)
 			for _, s := range cands[start:min(len(cands), start+400)] {
 				batch = append(batch, Case{ID: c.ID, Sig: s})
 			}
 			res, err := inner.RunBatch(ctx, batch)
 			if err != nil {
-				return cur, err
+				return -1, err
 			}
-			for _, x := range res {
+			for i, x := range res {
 				if x.Verdict == want {
-					cur, found = x, true
-					break
+					fmt.Fprintf(log, "round %d: %d candidates, weight %d: %v\n", round, len(cands), weight(x.Case.Sig), x.Case.Sig)
+					return start + i, nil
 				}
 			}
 		}
-		if !found {
-			break
-		}
-		fmt.Fprintf(log, "round %d: %d candidates, weight %d: %v\n", round, len(cands), weight(cur.Case.Sig), cur.Case.Sig)
-	}
-	final, err := r.RunBatch(ctx, []Case{cur.Case})
+		return -1, nil
+	})
 	if err != nil {
-		return cur, err
+		return Result{}, err
+	}
+	final, err := r.RunBatch(ctx, []Case{{ID: c.ID, Sig: sig}})
+	if err != nil {
+		return Result{}, err
 	}
 	return final[0], nil
+}
+
+// shrink is the minimizer's loop: while firstFailing finds a failing signature among the
+// current one's reductions (returning its index, or -1 for none), continue from it.
+func shrink(sig *abi.Signature, noEmpty bool, firstFailing func([]*abi.Signature) (int, error)) (*abi.Signature, error) {
+	for {
+		cands := reductions(sig, noEmpty)
+		if len(cands) == 0 {
+			return sig, nil
+		}
+		i, err := firstFailing(cands)
+		if err != nil {
+			return sig, err
+		}
+		if i < 0 {
+			return sig, nil
+		}
+		sig = cands[i]
+	}
 }

@@ -16,6 +16,9 @@ func weight(sig *abi.Signature) int {
 }
 
 func typeWeight(t *abi.Type) int {
+	if t.Kind == abi.Void {
+		return 0
+	}
 	w := 1
 	if t.Packed {
 		w++

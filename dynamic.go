@@ -79,6 +79,12 @@ type Frame struct {
 func (f *Frame) header() *asm.Header { return (*asm.Header)(unsafe.Pointer(&f.words[0])) }
 
 func (f *Frame) bytes(off, n int) []byte {
+	if n == 0 {
+		// An empty value's slot can start at the frame's end; a slice there would point
+		// past the allocation, at whatever object follows it, and the garbage collector
+		// aborts ("found pointer to free object") when that object is free.
+		return []byte{}
+	}
 	return unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&f.words[0]), off)), n)
 }
 

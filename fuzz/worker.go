@@ -118,7 +118,7 @@ func ServeWorker(r io.Reader, w io.Writer) error {
 // current item recorded as a hang.
 func runJob(ctx context.Context, wc *WorkerCmd, j job, stall time.Duration) ([]error, error) {
 	results := make([]error, len(j.Items))
-	next := 0
+	next, failures := 0, 0
 	for next < len(j.Items) {
 		sub := j
 		sub.Items = j.Items[next:]
@@ -127,8 +127,14 @@ func runJob(ctx context.Context, wc *WorkerCmd, j job, stall time.Duration) ([]e
 			results[next+i] = e
 		}
 		if err != nil {
-			return nil, err
+			// A worker that dies before its first case has met no stub; under qemu
+			// that happens now and then. Only a worker that keeps failing ends the run.
+			if failures++; failures >= 3 || ctx.Err() != nil {
+				return nil, err
+			}
+			continue
 		}
+		failures = 0
 		next += len(done)
 		if crashed != nil {
 			if next >= len(j.Items) {

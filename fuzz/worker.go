@@ -126,16 +126,18 @@ func runJob(ctx context.Context, wc *WorkerCmd, j job, stall time.Duration) ([]e
 		for i, e := range done {
 			results[next+i] = e
 		}
+		next += len(done)
+		if len(done) > 0 {
+			failures = 0
+		}
 		if err != nil {
-			// A worker that dies before its first case has met no stub; under qemu
-			// that happens now and then. Only a worker that keeps failing ends the run.
+			// A worker that dies between cases has met no stub since the last one; under
+			// qemu that happens now and then. Only a worker that keeps failing ends the run.
 			if failures++; failures >= 3 || ctx.Err() != nil {
 				return nil, err
 			}
 			continue
 		}
-		failures = 0
-		next += len(done)
 		if crashed != nil {
 			if next >= len(j.Items) {
 				break

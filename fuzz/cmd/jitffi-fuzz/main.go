@@ -139,6 +139,7 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 	if s == 0 {
 		s = uint64(time.Now().UnixNano()) % 1_000_000_000
 	}
+	fmt.Printf("seed %d (-seed %d repeats this run)\n", s, s)
 	var deadline time.Time
 	if *duration > 0 {
 		deadline = time.Now().Add(*duration)

@@ -1,7 +1,5 @@
 package abi
 
-import "fmt"
-
 // This file implements the Arm 64-bit procedure call standard (ARM's aapcs64.rst,
 // "Parameter passing rules" stages A-C and "Result return") as gcc 12 implements it for
 // Linux, and the machinery its Apple variant (aapcs64_apple.go) shares. It is portable:
@@ -37,14 +35,6 @@ type a64State struct {
 // a64Classify places every argument and the result of sig under variant v: stage A
 // starts NGRN, NSRN and NSAA at zero, then stages B and C take the arguments in order.
 func a64Classify(sig *Signature, v a64Variant) (*Plan, error) {
-	if err := checkSysVType(sig.Result, "the result"); err != nil {
-		return nil, err
-	}
-	for i, t := range sig.Params {
-		if err := checkSysVType(t, fmt.Sprintf("parameter %d", i)); err != nil {
-			return nil, err
-		}
-	}
 	p := &Plan{
 		ABI:         v.abi,
 		Sig:         sig,

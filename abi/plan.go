@@ -293,6 +293,11 @@ func checkSignature(sig *Signature) error {
 	if sig.Fixed == 0 {
 		return fmt.Errorf("abi: Fixed is 0: a variadic function needs at least one fixed parameter (set Fixed to -1 for a function that is not variadic)")
 	}
+	// Hand-made types can be malformed in ways the constructors never produce; every
+	// classifier relies on what these checks establish.
+	if err := checkWellFormed(sig.Result, "the result"); err != nil {
+		return err
+	}
 	if sig.Result.Kind == Array {
 		return fmt.Errorf("abi: a C function cannot return an array")
 	}
@@ -304,6 +309,9 @@ func checkSignature(sig *Signature) error {
 			return fmt.Errorf("abi: parameter %d is void", i)
 		case p.Kind == Array:
 			return fmt.Errorf("abi: parameter %d is an array; C passes arrays as pointers", i)
+		}
+		if err := checkWellFormed(p, fmt.Sprintf("parameter %d", i)); err != nil {
+			return err
 		}
 	}
 	return nil

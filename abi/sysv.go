@@ -162,9 +162,9 @@ func sysvCount(classes []sysvClass) (ints, sses int) {
 	return ints, sses
 }
 
-// checkSysVType rejects types that no C declaration produces, which Classify's own
-// signature check does not look inside.
-func checkSysVType(t *Type, what string) error {
+// checkWellFormed rejects hand-made types that no C declaration produces (no size, zero
+// alignment, misplaced members); Classify runs it before any classifier.
+func checkWellFormed(t *Type, what string) error {
 	switch {
 	case t == nil:
 		return fmt.Errorf("abi: %s has a member with no type", what)
@@ -185,7 +185,7 @@ func checkSysVType(t *Type, what string) error {
 		if t.Elem.Kind == Void {
 			return fmt.Errorf("abi: %s has an array of void", what)
 		}
-		return checkSysVType(t.Elem, what)
+		return checkWellFormed(t.Elem, what)
 	case t.Kind.IsAggregate():
 		for _, f := range t.Fields {
 			if f.Type != nil && f.Type.Kind == Void {
@@ -194,7 +194,7 @@ func checkSysVType(t *Type, what string) error {
 			if f.Type == nil || f.Offset < 0 || f.Offset+f.Type.Size() > t.Size() {
 				return fmt.Errorf("abi: %s has a malformed member %q", what, f.Name)
 			}
-			if err := checkSysVType(f.Type, what); err != nil {
+			if err := checkWellFormed(f.Type, what); err != nil {
 				return err
 			}
 		}
@@ -204,14 +204,6 @@ func checkSysVType(t *Type, what string) error {
 
 // classifySysV places every argument and the result of sig under the SysV psABI.
 func classifySysV(sig *Signature) (*Plan, error) {
-	if err := checkSysVType(sig.Result, "the result"); err != nil {
-		return nil, err
-	}
-	for i, t := range sig.Params {
-		if err := checkSysVType(t, fmt.Sprintf("parameter %d", i)); err != nil {
-			return nil, err
-		}
-	}
 
 	p := &Plan{
 		ABI:         SysV,

@@ -1,7 +1,5 @@
 package abi
 
-import "fmt"
-
 // This file implements the Microsoft x64 calling convention ("x64 calling convention" in
 // Microsoft's documentation) as gcc 12 implements it for __attribute__((ms_abi)) and
 // mingw-w64 (gcc is the oracle where Microsoft's page is silent, as for GNU C's empty
@@ -33,16 +31,6 @@ func win64ByValue(size int) bool { return size == 1 || size == 2 || size == 4 ||
 
 // classifyWin64 places every argument and the result of sig under the Win64 convention.
 func classifyWin64(sig *Signature) (*Plan, error) {
-	// The type checks are not SysV's own, despite the name: they reject malformed
-	// hand-made types, which would break any classifier.
-	if err := checkSysVType(sig.Result, "the result"); err != nil {
-		return nil, err
-	}
-	for i, t := range sig.Params {
-		if err := checkSysVType(t, fmt.Sprintf("parameter %d", i)); err != nil {
-			return nil, err
-		}
-	}
 
 	p := &Plan{
 		ABI:        Win64,

@@ -19,7 +19,8 @@ const (
 	Pass Verdict = iota
 	// Mismatch: jitffi disagrees with the reference compiler, gcc: a bug to fix.
 	Mismatch
-	// SetAside: jitffi agrees with gcc but not with clang, so the compilers disagree.
+	// SetAside: jitffi agrees with gcc but not with clang, so the compilers disagree; or
+	// jitffi fails against gcc's fixture and so does gcc's own call of it.
 	SetAside
 )
 
@@ -36,6 +37,9 @@ type Result struct {
 	Ref, Second error
 	// SecondRan is set when the case was also checked against the second compiler.
 	SecondRan bool
+	// SelfFail, for a case set aside although it failed against the reference, says how
+	// the reference compiler's own call of the fixture failed too.
+	SelfFail string
 }
 
 // A Runner checks batches of cases of one target.
@@ -135,6 +139,17 @@ func (r *Runner) RunBatch(ctx context.Context, cases []Case) ([]Result, error) {
 	res := make([]Result, len(cases))
 	for i, c := range cases {
 		res[i] = judge(c, per[i])
+		if res[i].Verdict != Mismatch || builds[0].libOf[i] < 0 {
+			continue
+		}
+		self, err := r.selfCheck(ctx, comps[0], cs[i], c.ID.ArgSeed(), builds[0].libs[builds[0].libOf[i]])
+		if err != nil {
+			// The check of the check failed to run; the mismatch stands.
+			self = ""
+		}
+		if self != "" {
+			res[i].Verdict, res[i].SelfFail = SetAside, self
+		}
 	}
 	return res, nil
 }

@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"hash/fnv"
@@ -56,6 +57,10 @@ func fuzzTarget(f *testing.F, name string) {
 		}
 		defer lib.Close()
 		if err := CheckCase(lib, c.ctestCase("fz"), c.ID.ArgSeed(), tg.BindOptions...); err != nil {
+			r := &Runner{Target: tg, Dir: dir}
+			if self, _ := r.selfCheck(context.Background(), tg.Reference, c.ctestCase("fz"), c.ID.ArgSeed(), path); self != "" {
+				t.Skipf("%v: %v; %s", sig, err, self)
+			}
 			var b bytesBuffer
 			tg.Report(&b, Result{Case: c, Verdict: Mismatch, Ref: err})
 			t.Fatalf("%s", b.String())

@@ -114,6 +114,9 @@ func (t *Target) Report(w io.Writer, r Result) {
 	} else {
 		fmt.Fprintf(w, "%s: ok\n", name)
 	}
+	if r.SelfFail != "" {
+		fmt.Fprintf(w, "%s\n", r.SelfFail)
+	}
 	if r.SecondRan {
 		if r.Second != nil {
 			fmt.Fprintf(w, "%s: %v\n", t.Second.Name, r.Second)

@@ -49,6 +49,9 @@ type Target struct {
 	BindOptions []jitffi.Option
 	// BindSource is BindOptions as Go source, for reproductions ("jitffi.WithABI(abi.Win64)").
 	BindSource string
+	// Exec prefixes the command line of a program built for the target: the emulator
+	// of an Emulated target ({"qemu-aarch64", "-L", sysroot}), nil for a native one.
+	Exec []string
 	// Worker, for an Emulated target, returns the command that runs a worker: the
 	// cross-built fuzzer under the emulator. Nil means this program itself.
 	Worker func(dir string) (*WorkerCmd, error)

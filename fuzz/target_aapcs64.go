@@ -31,9 +31,10 @@ func init() {
 		Reference: Compiler{Name: "gcc", Cmd: []string{a64CC}},
 		Second:    secondCompiler("--target=aarch64-linux-gnu"),
 		Worker:    a64Worker,
+		Exec:      []string{"qemu-aarch64", "-L", a64Sysroot},
 	}
 	if native {
-		t.Mode, t.Reference.Cmd, t.Worker = Native, nil, nil
+		t.Mode, t.Reference.Cmd, t.Worker, t.Exec = Native, nil, nil, nil
 		t.Second = secondCompiler()
 	}
 	t.Available = func() error {

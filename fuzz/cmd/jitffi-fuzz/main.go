@@ -189,6 +189,8 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 						fmt.Printf("--- MISMATCH %s (details: -case %s)\n", x.Case.ID, x.Case.ID)
 					case x.Verdict == fuzz.SetAside && *verbose:
 						st.t.Report(os.Stdout, x)
+					case x.Verdict == fuzz.SetAside && x.SelfFail != "":
+						fmt.Printf("--- set aside %s: %s\n", x.Case.ID, x.SelfFail)
 					case x.Verdict == fuzz.SetAside:
 						fmt.Printf("--- set aside %s: %s ok, %s: %v\n", x.Case.ID, st.t.Reference.Name, st.t.Second.Name, x.Second)
 					}

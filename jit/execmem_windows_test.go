@@ -19,7 +19,16 @@ func TestWindowsCodePagesAreRX(t *testing.T) {
 		}
 		all = append(all, addrs...)
 	}
-	for _, a := range all {
+	checkCodePagesRX(t, all)
+}
+
+func init() { checkCodePagesOS = checkCodePagesRX }
+
+// checkCodePagesRX fails the test unless every address in addrs is in committed
+// PAGE_EXECUTE_READ memory.
+func checkCodePagesRX(t *testing.T, addrs []uintptr) {
+	t.Helper()
+	for _, a := range addrs {
 		var mbi windows.MemoryBasicInformation
 		if err := windows.VirtualQuery(a, &mbi, unsafe.Sizeof(mbi)); err != nil {
 			t.Fatalf("VirtualQuery(%#x): %v", a, err)

@@ -17,7 +17,6 @@ import (
 	"github.com/jitffi/jitffi/abi"
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/x86"
-	"github.com/twitchyliquid64/golang-asm/objabi"
 )
 
 // Operand widths in bytes and bits used by the helpers.
@@ -71,18 +70,7 @@ type amd64Asm struct {
 
 func newAMD64Asm() *amd64Asm {
 	a := &amd64Asm{}
-	ctxt := obj.Linknew(&x86.Linkamd64)
-	// Linknew derives the header type from the build's GOOS; fixing it keeps the
-	// encoding independent of the host (Windows would enable the two-instruction TLS
-	// rewrite and its unsafe-point marking, which need symbols we do not have).
-	ctxt.Headtype = objabi.Hlinux
-	// Hand-written code: no JCC-erratum padding, so sizes are deterministic.
-	ctxt.IsAsm = true
-	ctxt.DiagFunc = func(format string, args ...any) {
-		a.diags = append(a.diags, fmt.Sprintf(format, args...))
-	}
-	amd64InitOnce.Do(func() { x86.Linkamd64.Init(ctxt) })
-	a.ctxt = ctxt
+	a.ctxt = newLink(&x86.Linkamd64, &amd64InitOnce, func(d string) { a.diags = append(a.diags, d) })
 	return a
 }
 
@@ -133,13 +121,8 @@ func (a *amd64Asm) assemble() ([]byte, error) {
 	if len(a.diags) > 0 || a.ctxt.Errors > 0 {
 		return nil, fmt.Errorf("jit: amd64: assembler: %v", a.diags)
 	}
-	for _, r := range s.R {
-		// An indirect call carries a zero-size R_CALLIND marker for the Go linker's
-		// call-graph bookkeeping; it patches no bytes. Anything else would.
-		if r.Type == objabi.R_CALLIND && r.Siz == 0 {
-			continue
-		}
-		return nil, fmt.Errorf("jit: amd64: code needs a relocation (type %v, %d bytes at %#x)", r.Type, r.Siz, r.Off)
+	if err := checkRelocs("amd64", s); err != nil {
+		return nil, err
 	}
 	return s.P, nil
 }

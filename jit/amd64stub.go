@@ -519,17 +519,7 @@ func (s *amd64Stub) storeExact(r abi.Reg, dst mem, size int) {
 		s.a.storeInt(r, dst, size)
 		return
 	}
-	off := 0
-	for _, n := range []int{dwordSize, wordSize, byteSize} {
-		if size-off < n {
-			continue
-		}
-		s.a.storeInt(r, at(dst.base, dst.off+off), n)
-		off += n
-		if off < size {
-			s.a.shrImm(r, n*8)
-		}
-	}
+	storePieces(size, func(off, n int) { s.a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { s.a.shrImm(r, bits) })
 }
 
 // clearErrno, for ErrnoLocation, finds the thread's errno, keeps its address in r12 and

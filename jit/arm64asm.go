@@ -23,7 +23,6 @@ import (
 	"github.com/jitffi/jitffi/abi"
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/arm64"
-	"github.com/twitchyliquid64/golang-asm/objabi"
 )
 
 // Pseudo-registers for the two encodings of register number 31, which abi does not name
@@ -73,16 +72,7 @@ type arm64Asm struct {
 
 func newARM64Asm() *arm64Asm {
 	a := &arm64Asm{}
-	ctxt := obj.Linknew(&arm64.Linkarm64)
-	// Fixed rather than derived from the build's GOOS, so that the encoding does not depend
-	// on the host (see newAMD64Asm).
-	ctxt.Headtype = objabi.Hlinux
-	ctxt.IsAsm = true
-	ctxt.DiagFunc = func(format string, args ...any) {
-		a.diags = append(a.diags, fmt.Sprintf(format, args...))
-	}
-	arm64InitOnce.Do(func() { arm64.Linkarm64.Init(ctxt) })
-	a.ctxt = ctxt
+	a.ctxt = newLink(&arm64.Linkarm64, &arm64InitOnce, func(d string) { a.diags = append(a.diags, d) })
 	return a
 }
 
@@ -145,13 +135,8 @@ func (a *arm64Asm) assemble() ([]byte, error) {
 	if len(a.diags) > 0 || a.ctxt.Errors > 0 {
 		return nil, fmt.Errorf("jit: arm64: assembler: %v", a.diags)
 	}
-	for _, r := range s.R {
-		// An indirect call carries a zero-size R_CALLIND marker for the Go linker's
-		// call-graph bookkeeping; it patches no bytes. Anything else would.
-		if r.Type == objabi.R_CALLIND && r.Siz == 0 {
-			continue
-		}
-		return nil, fmt.Errorf("jit: arm64: code needs a relocation (type %v, %d bytes at %#x)", r.Type, r.Siz, r.Off)
+	if err := checkRelocs("arm64", s); err != nil {
+		return nil, err
 	}
 	n := 0
 	for p := a.first; p != nil; p = p.Link {

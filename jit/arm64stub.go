@@ -460,17 +460,7 @@ func (s *arm64Stub) storeExact(r abi.Reg, dst mem, size int) {
 		s.a.storeInt(r, dst, size)
 		return
 	}
-	off := 0
-	for _, n := range []int{dwordSize, wordSize, byteSize} {
-		if size-off < n {
-			continue
-		}
-		s.a.storeInt(r, at(dst.base, dst.off+off), n)
-		off += n
-		if off < size {
-			s.a.lsrImm(r, n*bitsPerByte)
-		}
-	}
+	storePieces(size, func(off, n int) { s.a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { s.a.lsrImm(r, bits) })
 }
 
 // clearErrno, for ErrnoLocation, finds the thread's errno, keeps its address in x20 and

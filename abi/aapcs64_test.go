@@ -526,35 +526,10 @@ func a64Source(cases []*a64Case) string {
 	for k, c := range cases {
 		sig := c.sig
 		res := ct.name(sig.Result)
-		var params, fixed []string
-		for i, t := range sig.Params {
-			params = append(params, ct.name(t))
-			if !sig.IsVariadic() || i < sig.Fixed {
-				fixed = append(fixed, ct.name(t))
-			}
-		}
-		proto := strings.Join(fixed, ", ")
-		switch {
-		case sig.Fixed == 0:
-			proto = "" // an unprototyped call, as C before C23 has no f(...)
-		case sig.IsVariadic():
-			proto += ", ..."
-		case len(fixed) == 0:
-			proto = "void"
-		}
+		proto := probePrototype(ct, sig)
 		fmt.Fprintf(&body, "void case%d(void) {\n", k)
-		var names []string
-		for i, t := range sig.Params {
-			b := argBytes(r, t)
-			c.args = append(c.args, b)
-			lit := make([]string, len(b))
-			for j, x := range b {
-				lit[j] = strconv.Itoa(int(x))
-			}
-			fmt.Fprintf(&body, "\t%s a%d; static const unsigned char p%d[] = {%s}; memcpy(&a%d, p%d, sizeof a%d);\n",
-				params[i], i, i, strings.Join(append(lit, "0"), ","), i, i, i)
-			names = append(names, fmt.Sprintf("a%d", i))
-		}
+		args, names := declareArgs(&body, ct, r, sig)
+		c.args = append(c.args, args...)
 		fmt.Fprintf(&body, "\t((%s (*)(%s))probe_args)(%s);\n\tdump_args(%d);\n", res, proto, strings.Join(names, ", "), k)
 		for i, a := range c.plan.Args {
 			if a.Passing != abi.ByReference {

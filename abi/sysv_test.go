@@ -762,36 +762,10 @@ func gccSource(cases []*gccCase) string {
 	for k, c := range cases {
 		sig := c.sig
 		res := ct.name(sig.Result)
-		var params []string
-		var fixed []string
-		for i, t := range sig.Params {
-			params = append(params, ct.name(t))
-			if !sig.IsVariadic() || i < sig.Fixed {
-				fixed = append(fixed, ct.name(t))
-			}
-		}
-		proto := strings.Join(fixed, ", ")
-		switch {
-		case sig.Fixed == 0:
-			proto = "" // an unprototyped call, as C before C23 has no f(...)
-		case sig.IsVariadic():
-			proto += ", ..."
-		case len(fixed) == 0:
-			proto = "void"
-		}
+		proto := probePrototype(ct, sig)
 		fmt.Fprintf(&body, "void case%d(void) {\n", k)
-		var names []string
-		for i, t := range sig.Params {
-			b := argBytes(r, t)
-			c.args = append(c.args, b)
-			lit := make([]string, len(b))
-			for j, x := range b {
-				lit[j] = strconv.Itoa(int(x))
-			}
-			fmt.Fprintf(&body, "\t%s a%d; static const unsigned char p%d[] = {%s}; memcpy(&a%d, p%d, sizeof a%d);\n",
-				params[i], i, i, strings.Join(append(lit, "0"), ","), i, i, i)
-			names = append(names, fmt.Sprintf("a%d", i))
-		}
+		args, names := declareArgs(&body, ct, r, sig)
+		c.args = append(c.args, args...)
 		fmt.Fprintf(&body, "\t((%s (*)(%s))probe_args)(%s);\n\tdump_args(%d);\n", res, proto, strings.Join(names, ", "), k)
 		if sig.Result.Kind != abi.Void {
 			fmt.Fprintf(&body, "\tret_size = sizeof(%s);\n\t%s r = ((%s (*)(long))probe_ret)(0x1234);\n\tdump_ret(&r, sizeof r);\n", res, res, res)
@@ -816,6 +790,42 @@ func gccSource(cases []*gccCase) string {
 // argBytes returns the bytes to pass for a value of type t: random, except that a bool
 // must be 0 or 1, floats are ordinary numbers (so promotion to double is exact and no
 // NaN gets quietened), and narrow integers are negative so that extension shows.
+// probePrototype returns the parameter list of a pointer to a function of sig's type, the
+// way the probes call through it: the fixed parameters, then ", ..." for a variadic call,
+// or "void" when there are none.
+func probePrototype(ct *cTypes, sig *abi.Signature) string {
+	var fixed []string
+	for i, t := range sig.Params {
+		if !sig.IsVariadic() || i < sig.Fixed {
+			fixed = append(fixed, ct.name(t))
+		}
+	}
+	switch {
+	case sig.IsVariadic():
+		return strings.Join(fixed, ", ") + ", ..."
+	case len(fixed) == 0:
+		return "void"
+	}
+	return strings.Join(fixed, ", ")
+}
+
+// declareArgs writes, for each parameter of sig, a local a<i> filled from random bytes
+// (argBytes), and returns those bytes and the locals' names in order.
+func declareArgs(body *strings.Builder, ct *cTypes, r *rand.Rand, sig *abi.Signature) (args [][]byte, names []string) {
+	for i, t := range sig.Params {
+		b := argBytes(r, t)
+		args = append(args, b)
+		lit := make([]string, len(b))
+		for j, x := range b {
+			lit[j] = strconv.Itoa(int(x))
+		}
+		fmt.Fprintf(body, "\t%s a%d; static const unsigned char p%d[] = {%s}; memcpy(&a%d, p%d, sizeof a%d);\n",
+			ct.name(t), i, i, strings.Join(append(lit, "0"), ","), i, i, i)
+		names = append(names, fmt.Sprintf("a%d", i))
+	}
+	return args, names
+}
+
 func argBytes(r *rand.Rand, t *abi.Type) []byte {
 	b := make([]byte, t.Size())
 	for i := range b {

@@ -778,36 +778,14 @@ func w64Source(cases []*w64Case) string {
 	for k, c := range cases {
 		sig := c.sig
 		res := ct.name(sig.Result)
-		var params, fixed []string
-		for i, t := range sig.Params {
-			params = append(params, ct.name(t))
-			if !sig.IsVariadic() || i < sig.Fixed {
-				fixed = append(fixed, ct.name(t))
-			}
-		}
-		proto := strings.Join(fixed, ", ")
-		switch {
-		case sig.Fixed == 0:
-			proto = "" // an unprototyped call, as C before C23 has no f(...)
-		case sig.IsVariadic():
-			proto += ", ..."
-		case len(fixed) == 0:
-			proto = "void"
-		}
+		proto := probePrototype(ct, sig)
 		fmt.Fprintf(&body, "typedef %s (__attribute__((ms_abi)) *w64_fn%d)(%s);\n", res, k, proto)
 		fmt.Fprintf(&body, "typedef %s (__attribute__((ms_abi)) *w64_rfn%d)(long);\n", res, k)
 		fmt.Fprintf(&body, "void w64_case%d(void) {\n", k)
-		var names, chase []string
+		args, names := declareArgs(&body, ct, r, sig)
+		c.args = append(c.args, args...)
+		var chase []string
 		for i, t := range sig.Params {
-			b := argBytes(r, t)
-			c.args = append(c.args, b)
-			lit := make([]string, len(b))
-			for j, x := range b {
-				lit[j] = strconv.Itoa(int(x))
-			}
-			fmt.Fprintf(&body, "\t%s a%d; static const unsigned char p%d[] = {%s}; memcpy(&a%d, p%d, sizeof a%d);\n",
-				params[i], i, i, strings.Join(append(lit, "0"), ","), i, i, i)
-			names = append(names, fmt.Sprintf("a%d", i))
 			if a := c.plan.Args[i]; a.Passing == abi.ByReference {
 				chase = append(chase, fmt.Sprintf("%d, %d", w64PointerSlot(a), t.Size()))
 			}

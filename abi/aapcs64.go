@@ -44,15 +44,10 @@ func a64Classify(sig *Signature, v a64Variant) (*Plan, error) {
 	}
 	p.Result = a64Result(sig.Result, v)
 	s := &a64State{v: v, copyAlign: 16}
-	for i, t := range sig.Params {
+	for i := range sig.Params {
 		a := &p.Args[i]
-		a.Type = t
+		a.Type, a.Promoted = promoted(sig, i)
 		variadic := sig.IsVariadic() && i >= sig.Fixed
-		if variadic && t.Kind == Float32 {
-			// C's default argument promotions; the narrow integers' promotion to int
-			// is the 32-bit extension every narrow argument gets anyway.
-			a.Type, a.Promoted = Scalar(Float64), true
-		}
 		// Apple callers must extend narrow integers to 32 bits. Linux callees narrow
 		// them themselves, so extending is harmless there and keeps the stubs alike.
 		a.Extend = sysvExtension(a.Type.Kind)

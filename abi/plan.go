@@ -316,3 +316,15 @@ func checkSignature(sig *Signature) error {
 	}
 	return nil
 }
+
+// promoted returns the type parameter i of sig is passed as, after C's default argument
+// promotions, and whether that differs from its declared type. Only a variadic float
+// changes type; the narrow integers' promotion to int is the 32-bit extension every
+// classifier gives narrow arguments anyway.
+func promoted(sig *Signature, i int) (*Type, bool) {
+	t := sig.Params[i]
+	if sig.IsVariadic() && i >= sig.Fixed && t.Kind == Float32 {
+		return Scalar(Float64), true
+	}
+	return t, false
+}

@@ -231,12 +231,7 @@ func classifySysV(sig *Signature) (*Plan, error) {
 	stack := 0
 	for i, t := range sig.Params {
 		a := &p.Args[i]
-		a.Type = t
-		if sig.IsVariadic() && i >= sig.Fixed && t.Kind == Float32 {
-			// C's default argument promotions; the narrow integers' promotion to int
-			// is the same 32-bit extension named arguments already get.
-			a.Type, a.Promoted = Scalar(Float64), true
-		}
+		a.Type, a.Promoted = promoted(sig, i)
 		t = a.Type
 		a.Extend = sysvExtension(t.Kind)
 		if t.Size() == 0 {

@@ -76,13 +76,7 @@ func classifyWin64(sig *Signature) (*Plan, error) {
 	}
 	for i, t := range sig.Params {
 		a := &p.Args[i]
-		a.Type = t
-		variadic := sig.IsVariadic() && i >= sig.Fixed
-		if variadic && t.Kind == Float32 {
-			// C's default argument promotions. Narrow integers are promoted to int
-			// too, which is the 32-bit extension every narrow argument gets below.
-			a.Type, a.Promoted = Scalar(Float64), true
-		}
+		a.Type, a.Promoted = promoted(sig, i)
 		t = a.Type
 		// Microsoft leaves the bits above a narrow argument unspecified, but gcc's
 		// callers extend to 32 bits as on SysV, and a variadic callee's va_arg(ap, int)

@@ -117,6 +117,11 @@ func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, 
 	if err := checkRuntime(); err != nil {
 		return nil, err
 	}
+	if cfg.fast {
+		if err := checkFast(); err != nil {
+			return nil, err
+		}
+	}
 	if sig == nil || sig.Result == nil {
 		return nil, fmt.Errorf("jitffi: bind: nil signature or result type (use abi.Scalar(abi.Void) for void): %w", ErrUnsupportedType)
 	}

@@ -3,6 +3,7 @@ package jitffi
 import (
 	"errors"
 
+	"github.com/jitffi/jitffi/asm"
 	"github.com/jitffi/jitffi/loader"
 )
 
@@ -30,4 +31,11 @@ var (
 	ErrClosed = loader.ErrClosed
 	// ErrNotFunc: BindFunc was given something other than a pointer to a func variable.
 	ErrNotFunc = errors.New("not a pointer to a func variable")
+	// ErrUnsupportedPlatform: jitffi cannot call C on this GOOS/GOARCH (see the README's
+	// support matrix); the program still compiles, so it can fall back to something else.
+	ErrUnsupportedPlatform = errors.New("platform not supported")
+	// ErrFastUnavailable: the Fast option was asked for, but the running Go runtime does not
+	// offer the entry point Fast calls rely on, or it does not behave as expected; the
+	// message says which check failed. Bind without Fast instead.
+	ErrFastUnavailable = asm.ErrFastUnavailable
 )

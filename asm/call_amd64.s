@@ -2,13 +2,15 @@
 #include "textflag.h"
 
 // func CallFast(frame unsafe.Pointer)
-// Calls runtime·asmcgocall(frame.Stub, frame): a switch to g0 and a C-ABI call, no more.
+// Calls asmcgocall(frame.Stub, frame), the runtime's switch to g0 and C-ABI call, through
+// the address CheckFast found (the 1.27 linker refuses a direct reference).
 TEXT ·CallFast(SB), NOSPLIT, $24-8
 	MOVQ frame+0(FP), BX
 	MOVQ Header_Stub(BX), AX
 	MOVQ AX, 0(SP)
 	MOVQ BX, 8(SP)
-	CALL runtime·asmcgocall(SB)
+	MOVQ ·asmcgocallPC(SB), AX
+	CALL AX
 	RET
 
 // func headerOffsets() (stub, fn, errno, size uintptr)
@@ -22,5 +24,25 @@ TEXT ·headerOffsets(SB), NOSPLIT, $0-32
 // func TopOfStackFunc() uintptr
 TEXT ·TopOfStackFunc(SB), NOSPLIT, $0-8
 	MOVQ $_cgo_topofstack(SB), AX
+	MOVQ AX, ret+0(FP)
+	RET
+
+// fastProbe is a C-ABI function of one argument, a *fastProbeFrame: it records its stack
+// pointer and a mark. CheckFast calls it through CallFast.
+TEXT fastProbe<>(SB), NOSPLIT|NOFRAME, $0
+#ifdef GOOS_windows
+	MOVQ CX, DX
+#else
+	MOVQ DI, DX
+#endif
+	MOVQ SP, fastProbeFrame_SP(DX)
+	MOVQ $const_fastProbeMark, AX
+	MOVQ AX, fastProbeFrame_Mark(DX)
+	XORL AX, AX
+	RET
+
+// func fastProbeStub() uintptr
+TEXT ·fastProbeStub(SB), NOSPLIT, $0-8
+	MOVQ $fastProbe<>(SB), AX
 	MOVQ AX, ret+0(FP)
 	RET

@@ -1,10 +1,13 @@
+//go:build amd64 || arm64
+
 package asm
 
 import "unsafe"
 
-// runtimeCgocall is the runtime's entry into C used by cgo. It is on the linker's
-// allow-list for pull linknames. Declaring it noescape keeps call frames on the goroutine
-// stack; without it every call would allocate its frame on the heap.
+// runtimeCgocall is the runtime's entry into C used by cgo. The runtime pushes it with a
+// linkname, so every supported Go version's linker accepts this pull. Declaring it noescape
+// keeps call frames on the goroutine stack; without it every call would allocate its frame
+// on the heap.
 //
 //go:linkname runtimeCgocall runtime.cgocall
 //go:noescape
@@ -18,7 +21,8 @@ func CallDefault(frame unsafe.Pointer) {
 }
 
 // CallFast runs the stub named in the frame's Header on the system stack with no
-// scheduler transition. See the package documentation for its contract.
+// scheduler transition, through the runtime's asmcgocall found by CheckFast. Only call it
+// after CheckFast returned nil. See the package documentation for its contract.
 //
 //go:noescape
 func CallFast(frame unsafe.Pointer)

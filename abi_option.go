@@ -33,7 +33,7 @@ func (c *bindConfig) stubOptions(o jit.Options) jit.Options {
 	if !c.fast {
 		// A default-mode call may call back into Go, which may move the goroutine
 		// stack and the frame on it; fast-mode calls must not call back at all.
-		o.TopOfStack = asm.TopOfStackFunc()
+		o.TopOfStack = uint64(asm.TopOfStackFunc())
 	}
 	return o
 }

@@ -10,5 +10,5 @@ import (
 // hostErrnoOptions says how this host's stubs read errno after a call: through the C
 // library's errno-location function, which yields the calling thread's errno variable.
 func hostErrnoOptions() jit.Options {
-	return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: loader.ErrnoLocation()}
+	return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: uint64(loader.ErrnoLocation())}
 }

@@ -11,5 +11,5 @@ import (
 // runtime DLL, that no single function reaches. The stub calls GetLastError on the same
 // thread right after the target returns, before the Go runtime can overwrite the value.
 func hostErrnoOptions() jit.Options {
-	return jit.Options{Errno: jit.ErrnoValue, ErrnoFunc: loader.LastErrorFunc()}
+	return jit.Options{Errno: jit.ErrnoValue, ErrnoFunc: uint64(loader.LastErrorFunc())}
 }

@@ -62,10 +62,10 @@ func TestLastError(t *testing.T) {
 		// be the one the call set on its own thread.
 		for i := 0; i < 50; i++ {
 			if r, errno := getAttrs.CallErrno(p); r != invalid || errno != c.want {
-				t.Fatalf("GetFileAttributesW(%s) = %#x, last error %d (%v); want %#x, %d", c.path, r, errno, errno, invalid, c.want)
+				t.Fatalf("GetFileAttributesW(%s) = %#x, last error %d (%v); want %#x, %d", c.path, r, errno, errno, uint32(invalid), c.want)
 			}
 			if r, errno := getAttrsFunc(p); r != invalid || errno != c.want {
-				t.Fatalf("BindFunc GetFileAttributesW(%s) = %#x, last error %d (%v); want %#x, %d", c.path, r, errno, errno, invalid, c.want)
+				t.Fatalf("BindFunc GetFileAttributesW(%s) = %#x, last error %d (%v); want %#x, %d", c.path, r, errno, errno, uint32(invalid), c.want)
 			}
 		}
 	}

@@ -1,6 +1,6 @@
-//go:build linux
+//go:build !darwin && !ios && !windows
 
 package abi
 
-// Host is the ABI of this host: Linux on arm64 follows the standard AAPCS64.
+// Host is the ABI of this host: Linux and the BSDs on arm64 follow the standard AAPCS64.
 const Host = AAPCS64

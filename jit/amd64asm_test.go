@@ -1,6 +1,7 @@
 package jit
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -114,7 +115,7 @@ func TestAMD64HelperMisuse(t *testing.T) {
 		{"3-byte store", func(a *amd64Asm) { a.storeInt(abi.RAX, at(abi.RBX, 0), 3) }},
 		{"2-byte float", func(a *amd64Asm) { a.storeFloat(abi.XMM0, at(abi.RBX, 0), 2) }},
 		{"arm64 register", func(a *amd64Asm) { a.push(abi.X0) }},
-		{"huge offset", func(a *amd64Asm) { a.lea(abi.RAX, at(abi.RBX, 1<<40)) }},
+		{"huge offset", func(a *amd64Asm) { a.lea(abi.RAX, at(abi.RBX, math.MaxInt)) }},
 		{"shift 64", func(a *amd64Asm) { a.shrImm(abi.RAX, 64) }},
 		{"align 24", func(a *amd64Asm) { a.alignRSP(24) }},
 		{"rsp as index", func(a *amd64Asm) { a.lea(abi.RAX, atIndex(abi.RBX, abi.RSP, 0)) }},

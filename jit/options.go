@@ -28,13 +28,14 @@ type Options struct {
 	Entry abi.ABI
 	Errno ErrnoKind
 	// ErrnoFunc is the address of the C function that yields the error code; it must be
-	// set when Errno is not NoErrno.
-	ErrnoFunc uintptr
+	// set when Errno is not NoErrno. Addresses in Options are the target's, 64 bits on
+	// every ABI jitffi emits, whatever the word size of the host that assembles the stub.
+	ErrnoFunc uint64
 	// TopOfStack, when set, is the address of a C-callable function that returns the top
 	// of the calling goroutine's stack (the runtime's _cgo_topofstack). The stub then
 	// follows its frame when the goroutine stack moved during the call, which happens when
 	// the C function calls back into Go and the callback grows the stack, and it has an
 	// indirect result written to its own frame on the system stack first. cgo does the
 	// same; calls that can never call back into Go (the fast mode) leave it unset.
-	TopOfStack uintptr
+	TopOfStack uint64
 }

@@ -14,7 +14,7 @@ import (
 
 // placeholderErrnoFunc stands for the address of the error-code function in an errno
 // stub explained for another ABI than the host's, where the real address is unknown.
-const placeholderErrnoFunc = 0x1122334455667788
+const placeholderErrnoFunc uint64 = 0x1122334455667788
 
 // cmdExplain runs "jitffi explain".
 func cmdExplain(args []string, stdout, stderr io.Writer) int {
@@ -88,7 +88,7 @@ func errnoOptions(a abi.ABI) (jit.Options, string) {
 			fmt.Sprintf("GetLastError at placeholder address %#x", placeholderErrnoFunc)
 	}
 	if fn := loader.ErrnoLocation(); a == abi.Host && fn != 0 {
-		return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: fn},
+		return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: uint64(fn)},
 			fmt.Sprintf("errno location function at %#x", fn)
 	}
 	return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: placeholderErrnoFunc},

@@ -1,4 +1,4 @@
-//go:build !amd64 && !arm64 || (arm64 && windows)
+//go:build (!amd64 && !arm64) || (arm64 && windows)
 
 package abi
 

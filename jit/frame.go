@@ -7,18 +7,15 @@
 // stores the result (and errno, when asked) back into the frame.
 package jit
 
-import (
-	"unsafe"
+import "github.com/jitffi/jitffi/abi"
 
-	"github.com/jitffi/jitffi/abi"
-	"github.com/jitffi/jitffi/asm"
-)
-
-// Offsets of the header fields every stub uses.
+// Offsets of the header fields every stub uses: asm.Header's layout on the 64-bit hosts
+// that run stubs (TestFrameHeaderMatchesAsm pins it). They are constants rather than
+// unsafe.Offsetof so that a 32-bit host explains the stubs a 64-bit target runs.
 const (
-	FrameFnOffset     = int(unsafe.Offsetof(asm.Header{}.Fn))
-	FrameErrnoOffset  = int(unsafe.Offsetof(asm.Header{}.Errno))
-	FrameHeaderSize   = int(unsafe.Sizeof(asm.Header{}))
+	FrameFnOffset     = 8
+	FrameErrnoOffset  = 16
+	FrameHeaderSize   = 24
 	frameSlotAlign    = 8
 	frameSlotMultiple = 8
 )

@@ -16,10 +16,19 @@ import (
 // stub explained for another ABI than the host's, where the real address is unknown.
 const placeholderErrnoFunc uint64 = 0x1122334455667788
 
+// defaultABI is the convention explain uses without --abi: the host's, or System V on a
+// host whose convention jitffi does not know (explain works on every host).
+func defaultABI() abi.ABI {
+	if abi.Host == 0 {
+		return abi.SysV
+	}
+	return abi.Host
+}
+
 // cmdExplain runs "jitffi explain".
 func cmdExplain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("explain")
-	abiName := fs.String("abi", abi.Host.String(), "calling convention")
+	abiName := fs.String("abi", defaultABI().String(), "calling convention")
 	withErrno := fs.Bool("errno", false, "also show the errno-capturing stub")
 	pos, err := parseFlags(fs, args)
 	if errors.Is(err, flag.ErrHelp) {

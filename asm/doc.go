@@ -7,10 +7,12 @@
 //   - CallDefault goes through runtime.cgocall, exactly as cgo does: the goroutine enters a
 //     system call, so a C function that blocks releases its P and the garbage collector
 //     keeps running. It needs the runtime's cgo support (CGO_ENABLED=1) on Linux.
-//   - CallFast goes through runtime·asmcgocall only: it switches to the system stack and
-//     calls the stub with no scheduler transition. It is for short C functions that never
-//     block and never call back into Go; while one runs, its P runs nothing else and a
-//     stop-the-world pause waits for it.
+//   - CallFast goes through the runtime's asmcgocall only: it switches to the system stack
+//     and calls the stub with no scheduler transition. It is for short C functions that
+//     never block and never call back into Go; while one runs, its P runs nothing else and
+//     a stop-the-world pause waits for it. Go 1.27's linker refuses a reference to
+//     asmcgocall from outside the runtime, so CheckFast finds its address in
+//     runtime.cgocall's code and checks it once per process; CallFast calls it indirectly.
 //
 // JIT code never runs as a frame of a goroutine stack: both doors switch to g0 first, so
 // the garbage collector only ever unwinds ordinary Go and assembly frames.

@@ -1,18 +1,6 @@
 #include "go_asm.h"
 #include "textflag.h"
 
-// func CallFast(frame unsafe.Pointer)
-// Calls asmcgocall(frame.Stub, frame), the runtime's switch to g0 and C-ABI call, through
-// the address CheckFast found (the 1.27 linker refuses a direct reference).
-TEXT ·CallFast(SB), NOSPLIT, $24-8
-	MOVQ frame+0(FP), BX
-	MOVQ Header_Stub(BX), AX
-	MOVQ AX, 0(SP)
-	MOVQ BX, 8(SP)
-	MOVQ ·asmcgocallPC(SB), AX
-	CALL AX
-	RET
-
 // func headerOffsets() (stub, fn, errno, size uintptr)
 TEXT ·headerOffsets(SB), NOSPLIT, $0-32
 	MOVQ $Header_Stub, stub+0(FP)

@@ -1,20 +1,6 @@
 #include "go_asm.h"
 #include "textflag.h"
 
-// func CallFast(frame unsafe.Pointer)
-// Calls asmcgocall(frame.Stub, frame), the runtime's switch to g0 and C-ABI call, through
-// the address CheckFast found (the 1.27 linker refuses a direct reference). The ABI0
-// outgoing arguments start at 8(RSP), above the saved link register: fn at 8, arg at 16 and
-// the int32 result at 24, hence the 24-byte frame.
-TEXT ·CallFast(SB), NOSPLIT, $24-8
-	MOVD frame+0(FP), R1
-	MOVD Header_Stub(R1), R0
-	MOVD R0, 8(RSP)
-	MOVD R1, 16(RSP)
-	MOVD ·asmcgocallPC(SB), R2
-	CALL (R2)
-	RET
-
 // func headerOffsets() (stub, fn, errno, size uintptr)
 TEXT ·headerOffsets(SB), NOSPLIT, $0-32
 	MOVD $Header_Stub, R0

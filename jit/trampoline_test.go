@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
-	"unsafe"
 
 	"github.com/jitffi/jitffi/abi"
 )
@@ -75,7 +74,7 @@ func TestTrampolineSlots(t *testing.T) {
 			t.Errorf("slot %d at %#x does not follow slot %d at %#x", tr.Index, tr.Addr, ts[i-1].Index, ts[i-1].Addr)
 		}
 		want := trampolineCode(TrampolineBlockSize)
-		if got := unsafe.Slice((*byte)(unsafe.Pointer(tr.Addr)), len(want)); string(got) != string(want) {
+		if got := codeAt(tr.Addr, len(want)); string(got) != string(want) {
 			t.Errorf("slot %d code % x, want % x", tr.Index, got, want)
 		}
 	}

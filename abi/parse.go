@@ -1,10 +1,6 @@
 package abi
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-)
+import "fmt"
 
 // A DataModel fixes the sizes and signedness of C's plain integer types (char, long),
 // which differ between platforms. Fixed-width types (int32_t, ...) and pointers are the
@@ -114,37 +110,17 @@ func ParseTypeModel(text string, m DataModel) (t *Type, err error) {
 	return t, nil
 }
 
-// Token kinds.
-const (
-	tokEOF = iota
-	tokIdent
-	tokNumber
-	tokPunct // ( ) { } [ ] , ; * : and ...
-)
-
-type token struct {
-	kind int
-	text string
-	pos  int
-	num  uint64 // value of a tokNumber
-}
-
 type parser struct {
-	text  string
+	lexer
 	model DataModel
-	off   int   // lexer position: the byte after tok
-	tok   token // current token
 	depth int
 }
-
-// bailout carries a ParseError up the parser's stack to recover.
-type bailout struct{ err *ParseError }
 
 func newParser(text string, m DataModel) (*parser, error) {
 	if int(m) >= len(dataModelNames) {
 		return nil, fmt.Errorf("abi: unknown data model %v", m)
 	}
-	return &parser{text: text, model: m}, nil
+	return &parser{lexer: lexer{text: text}, model: m}, nil
 }
 
 func (p *parser) recover(err *error) {
@@ -155,139 +131,6 @@ func (p *parser) recover(err *error) {
 		}
 		*err = b.err
 	}
-}
-
-func (p *parser) failf(pos int, format string, args ...any) {
-	panic(bailout{&ParseError{Text: p.text, Pos: pos, Msg: fmt.Sprintf(format, args...)}})
-}
-
-// found describes the current token for error messages.
-func (p *parser) found() string {
-	if p.tok.kind == tokEOF {
-		return "end of input"
-	}
-	return "'" + p.tok.text + "'"
-}
-
-// expected fails at the current token, saying what should have been there.
-func (p *parser) expected(what string) {
-	p.failf(p.tok.pos, "expected %s, found %s", what, p.found())
-}
-
-func (p *parser) is(punct string) bool { return p.tok.kind == tokPunct && p.tok.text == punct }
-
-func (p *parser) isIdent(name string) bool { return p.tok.kind == tokIdent && p.tok.text == name }
-
-// expect consumes the punctuation punct or fails, saying what it was wanted for.
-func (p *parser) expect(punct, context string) token {
-	if !p.is(punct) {
-		p.expected("'" + punct + "' " + context)
-	}
-	t := p.tok
-	p.next()
-	return t
-}
-
-// next reads the next token into p.tok.
-func (p *parser) next() {
-	s := p.text
-	i := p.off
-	for i < len(s) {
-		c := s[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
-			i++
-			continue
-		}
-		if c == '/' && i+1 < len(s) && s[i+1] == '/' {
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-			continue
-		}
-		if c == '/' && i+1 < len(s) && s[i+1] == '*' {
-			end := strings.Index(s[i+2:], "*/")
-			if end < 0 {
-				p.failf(i, "unterminated comment")
-			}
-			i += 2 + end + 2
-			continue
-		}
-		break
-	}
-	if i >= len(s) {
-		p.tok = token{kind: tokEOF, pos: len(s)}
-		p.off = len(s)
-		return
-	}
-	start := i
-	c := s[i]
-	switch {
-	case isIdentStart(c):
-		for i < len(s) && isIdentChar(s[i]) {
-			i++
-		}
-		p.tok = token{kind: tokIdent, text: s[start:i], pos: start}
-	case c >= '0' && c <= '9':
-		for i < len(s) && isIdentChar(s[i]) {
-			i++
-		}
-		p.tok = token{kind: tokNumber, text: s[start:i], pos: start}
-		p.tok.num = p.number(p.tok)
-	case strings.IndexByte("(){}[],;*:", c) >= 0:
-		i++
-		p.tok = token{kind: tokPunct, text: s[start:i], pos: start}
-	case c == '.':
-		if !strings.HasPrefix(s[i:], "...") {
-			p.failf(start, "unexpected '.' (did you mean '...'?)")
-		}
-		i += 3
-		p.tok = token{kind: tokPunct, text: "...", pos: start}
-	default:
-		p.failf(start, "unexpected character %q", rune(c))
-	}
-	p.off = i
-}
-
-func isIdentStart(c byte) bool {
-	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-}
-
-func isIdentChar(c byte) bool { return isIdentStart(c) || (c >= '0' && c <= '9') }
-
-// number returns the value of a C integer constant: decimal, 0x hexadecimal or 0 octal,
-// with an optional u/l suffix.
-func (p *parser) number(t token) uint64 {
-	s := strings.TrimRight(t.text, "uUlL")
-	if len(s) == 0 || len(t.text)-len(s) > 3 {
-		p.failf(t.pos, "invalid number '%s'", t.text)
-	}
-	base := 10
-	switch {
-	case len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X"):
-		s, base = s[2:], 16
-	case len(s) > 1 && s[0] == '0':
-		s, base = s[1:], 8
-	}
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i], base) {
-			p.failf(t.pos, "invalid number '%s'", t.text)
-		}
-	}
-	n, err := strconv.ParseUint(s, base, 64)
-	if err != nil {
-		p.failf(t.pos, "number '%s' is too large", t.text)
-	}
-	return n
-}
-
-func isDigit(c byte, base int) bool {
-	switch base {
-	case 8:
-		return c >= '0' && c <= '7'
-	case 16:
-		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-	}
-	return c >= '0' && c <= '9'
 }
 
 // parseSignature reads: type '(' params ')' EOF.
@@ -411,55 +254,6 @@ func (p *parser) checkName(what string) {
 	}
 }
 
-var qualifiers = map[string]bool{
-	"const": true, "volatile": true, "restrict": true,
-	"__const": true, "__volatile__": true, "__restrict": true, "__restrict__": true,
-}
-
-// typedefNames are the stdint.h and stddef.h names the parser knows. They are the same
-// in every data model.
-var typedefNames = map[string]Kind{
-	"int8_t": Int8, "int16_t": Int16, "int32_t": Int32, "int64_t": Int64,
-	"uint8_t": Uint8, "uint16_t": Uint16, "uint32_t": Uint32, "uint64_t": Uint64,
-	"size_t": Uint64, "ssize_t": Int64, "intptr_t": Int64, "uintptr_t": Uint64, "ptrdiff_t": Int64,
-}
-
-// unsupportedTypes are names of C types jitffi does not model, with the reason.
-var unsupportedTypes = map[string]string{
-	"_Complex":    "_Complex types are not supported",
-	"__complex__": "_Complex types are not supported",
-	"_Imaginary":  "_Imaginary types are not supported",
-	"__int128":    "__int128 is not supported",
-	"__int128_t":  "__int128 is not supported",
-	"__uint128_t": "__int128 is not supported",
-	"_Float16":    "_Float16 is not supported",
-	"__fp16":      "__fp16 is not supported",
-	"__bf16":      "__bf16 is not supported",
-	"_Float128":   "_Float128 is not supported",
-	"__float128":  "__float128 is not supported",
-	"__float80":   "__float80 is not supported",
-	"_Decimal32":  "decimal floating-point types are not supported",
-	"_Decimal64":  "decimal floating-point types are not supported",
-	"_Decimal128": "decimal floating-point types are not supported",
-	"_BitInt":     "_BitInt is not supported",
-	"enum":        "enum types are not supported; use int or a fixed-width integer type",
-	"typedef":     "typedef is not supported; write types out in full",
-}
-
-// basicSpecifiers are the keywords that combine into C's basic types.
-var basicSpecifiers = map[string]bool{
-	"void": true, "char": true, "short": true, "int": true, "long": true, "float": true,
-	"double": true, "signed": true, "unsigned": true, "_Bool": true, "bool": true,
-	"__signed__": true, "__signed": true,
-}
-
-// specs collects the type specifiers of one declaration.
-type specs struct {
-	words []string       // basic specifier keywords, in order
-	count map[string]int // basic specifier keyword counts ("_Bool" counts as "bool")
-	named *Type          // a typedef name's or an aggregate's type
-}
-
 // parseSpecifiers reads the type specifiers and qualifiers of a declaration and returns
 // the type they name.
 func (p *parser) parseSpecifiers() *Type {
@@ -510,101 +304,6 @@ func (p *parser) parseSpecifiers() *Type {
 		p.failf(p.tok.pos, "expected a type, found %s", p.found())
 	}
 	return Scalar(sp.kind(p.model))
-}
-
-func describeNamed(t *Type) string {
-	switch t.Kind {
-	case Struct:
-		return "struct"
-	case Union:
-		return "union"
-	}
-	return "typedef name"
-}
-
-func (sp *specs) add(w string) {
-	switch w {
-	case "_Bool":
-		w = "bool"
-	case "__signed__", "__signed":
-		w = "signed"
-	}
-	if sp.count == nil {
-		sp.count = map[string]int{}
-	}
-	sp.words = append(sp.words, w)
-	sp.count[w]++
-}
-
-// check returns an error message if the specifiers so far cannot be part of a C type.
-func (sp *specs) check() string {
-	c := sp.count
-	bad := func() string {
-		return fmt.Sprintf("type specifiers '%s' do not form a C type", strings.Join(sp.words, " "))
-	}
-	for w, n := range c {
-		if n > 1 && !(w == "long" && n == 2) {
-			return bad()
-		}
-	}
-	if c["signed"]+c["unsigned"] > 1 {
-		return bad()
-	}
-	if c["long"] > 0 && c["double"] > 0 {
-		if len(c) == 2 && c["long"] == 1 {
-			return "long double is not supported"
-		}
-		return bad()
-	}
-	// Specifiers that stand alone.
-	for _, w := range []string{"void", "bool", "float", "double"} {
-		if c[w] > 0 && len(sp.words) > 1 {
-			return bad()
-		}
-	}
-	// Each size keyword excludes the others; int goes with short and long, not with char.
-	sizes := 0
-	for _, w := range []string{"char", "short", "long"} {
-		if c[w] > 0 {
-			sizes++
-		}
-	}
-	if sizes > 1 || (c["char"] > 0 && c["int"] > 0) {
-		return bad()
-	}
-	return ""
-}
-
-// kind resolves a valid specifier set to a scalar kind under a data model.
-func (sp *specs) kind(m DataModel) Kind {
-	c := sp.count
-	unsigned := c["unsigned"] > 0
-	pick := func(s, u Kind) Kind {
-		if unsigned {
-			return u
-		}
-		return s
-	}
-	switch {
-	case c["void"] > 0:
-		return Void
-	case c["bool"] > 0:
-		return Bool
-	case c["float"] > 0:
-		return Float32
-	case c["double"] > 0:
-		return Float64
-	case c["char"] > 0:
-		if c["signed"] == 0 && c["unsigned"] == 0 && m == LP64UnsignedChar {
-			return Uint8
-		}
-		return pick(Int8, Uint8)
-	case c["short"] > 0:
-		return pick(Int16, Uint16)
-	case c["long"] == 2 || (c["long"] == 1 && m != LLP64):
-		return pick(Int64, Uint64)
-	}
-	return pick(Int32, Uint32)
 }
 
 // parseAggregate reads a struct or union definition, starting at the keyword.

@@ -36,20 +36,42 @@ type ParseError struct {
 	Pos int
 	// Msg says what is wrong, usually what was expected and what was found.
 	Msg string
+	// Err is ErrTooLarge or ErrTooDeep when the text describes a type beyond the type
+	// model's limits, and nil otherwise.
+	Err error
 }
 
 // Error returns the message with the text and the position, as in
 // `abi: parse "int32_t (int" at 12: expected ',' or ')' after parameter, found end of input`.
+// Of a text longer than 180 bytes it quotes only the 60 bytes either side of Pos.
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("abi: parse %q at %d: %s", e.Text, e.Pos, e.Msg)
+	return fmt.Sprintf("abi: parse %q at %d: %s", excerpt(e.Text, e.Pos), e.Pos, e.Msg)
 }
 
-// Limits that keep every size computation far from integer overflow.
-const (
-	maxTypeSize  = 1<<31 - 1 // largest sizeof accepted, in bytes
-	maxAlignAttr = 1 << 28   // largest __attribute__((aligned(N))), as in gcc for ELF
-	maxDepth     = 200       // deepest nesting of struct and union definitions
-)
+// excerpt returns text, or, when it is long, the part around pos with "…" for the rest,
+// so that a message about a megabyte of text stays short.
+func excerpt(text string, pos int) string {
+	const around = 60
+	if len(text) <= 3*around {
+		return text
+	}
+	lo, hi := max(0, pos-around), min(len(text), pos+around)
+	s := text[lo:hi]
+	if lo > 0 {
+		s = "…" + s
+	}
+	if hi < len(text) {
+		s += "…"
+	}
+	return s
+}
+
+// Unwrap returns Err.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// maxAlignAttr is the largest __attribute__((aligned(N))) accepted, as in gcc for ELF.
+// The other limits are the type model's own: MaxTypeSize, MaxTypeDepth and MaxMembers.
+const maxAlignAttr = 1 << 28
 
 // ParseSignature parses a C function type at one call site under the LP64 data model.
 //
@@ -310,8 +332,8 @@ func (p *parser) parseSpecifiers() *Type {
 func (p *parser) parseAggregate() *Type {
 	kw, kwPos := p.tok.text, p.tok.pos
 	p.depth++
-	if p.depth > maxDepth {
-		p.failf(kwPos, "structs and unions nested more than %d deep", maxDepth)
+	if p.depth > MaxTypeDepth {
+		p.failLimit(kwPos, ErrTooDeep, "structs and unions nested more than %d deep", MaxTypeDepth)
 	}
 	defer func() { p.depth-- }()
 	p.next()
@@ -330,16 +352,16 @@ func (p *parser) parseAggregate() *Type {
 	p.next()
 	var fields []Field
 	var fieldPos []int
-	var total int // running bound on the size, to stop overflow early
+	var total int64 // running bound on the size, to stop overflow early
 	for !p.is("}") {
 		if p.tok.kind == tokEOF {
 			p.expected(fmt.Sprintf("a member or '}' to end the %s", kw))
 		}
 		fs, ps := p.parseMemberDecl(kw)
 		for i, f := range fs {
-			total += f.Type.Size() + f.Type.Align()
-			if total > maxTypeSize {
-				p.failf(ps[i], "%s is larger than %d bytes", kw, maxTypeSize)
+			total += int64(f.Type.Size()) + int64(f.Type.Align())
+			if total > MaxTypeSize {
+				p.failLimit(ps[i], ErrTooLarge, "%s is larger than %d bytes", kw, MaxTypeSize)
 			}
 		}
 		fields = append(fields, fs...)
@@ -368,9 +390,7 @@ func (p *parser) parseAggregate() *Type {
 			t = StructOf(fields...)
 		}
 	}
-	if t.Size() > maxTypeSize {
-		p.failf(kwPos, "%s is larger than %d bytes", kw, maxTypeSize)
-	}
+	p.checkLimits(kwPos, t)
 	return t
 }
 
@@ -505,8 +525,13 @@ func (p *parser) parseArrayDims(t *Type) *Type {
 		if p.tok.kind != tokNumber {
 			p.expected("an array length")
 		}
-		if p.tok.num > maxTypeSize {
-			p.failf(p.tok.pos, "array length %s is larger than %d", p.tok.text, maxTypeSize)
+		if p.tok.num > MaxTypeSize {
+			p.failLimit(p.tok.pos, ErrTooLarge, "array length %s is larger than %d", p.tok.text, MaxTypeSize)
+		}
+		// Checked as the dimensions come, so that a million of them cost no more than
+		// MaxTypeDepth.
+		if t.depth+len(dims) >= MaxTypeDepth {
+			p.failLimit(p.tok.pos, ErrTooDeep, "structs, unions and arrays nested more than %d deep", MaxTypeDepth)
 		}
 		dims = append(dims, int(p.tok.num))
 		poss = append(poss, p.tok.pos)
@@ -514,12 +539,29 @@ func (p *parser) parseArrayDims(t *Type) *Type {
 		p.expect("]", "after the array length")
 	}
 	for i := len(dims) - 1; i >= 0; i-- {
-		if t.Size() > 0 && dims[i] > maxTypeSize/t.Size() {
-			p.failf(poss[i], "array is larger than %d bytes", maxTypeSize)
+		if t.Size() > 0 && dims[i] > MaxTypeSize/t.Size() {
+			p.failLimit(poss[i], ErrTooLarge, "array is larger than %d bytes", MaxTypeSize)
 		}
 		t = ArrayOf(t, dims[i])
+		p.checkLimits(poss[i], t)
 	}
 	return t
+}
+
+// checkLimits fails at pos if the constructors found that t breaks a limit of the type
+// model: too large, nested too deep, or too many members in all (a member declared with
+// several names counts once per name, so that "struct{...} a, b;" nested 20 deep holds
+// a million members).
+func (p *parser) checkLimits(pos int, t *Type) {
+	if t.err != nil {
+		p.failLimit(pos, t.err.kind, "%s", t.err.msg)
+	}
+}
+
+// failLimit is failf for text beyond a limit of the type model, kind being ErrTooLarge
+// or ErrTooDeep.
+func (p *parser) failLimit(pos int, kind error, format string, args ...any) {
+	panic(bailout{&ParseError{Text: p.text, Pos: pos, Msg: fmt.Sprintf(format, args...), Err: kind}})
 }
 
 // checkDuplicates rejects a struct or union with two members of the same name, counting

@@ -18,13 +18,6 @@ const (
 	sysvInteger
 )
 
-var (
-	sysvIntArgRegs    = [...]Reg{RDI, RSI, RDX, RCX, R8, R9}
-	sysvSSEArgRegs    = [...]Reg{XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7}
-	sysvIntResultRegs = [...]Reg{RAX, RDX}
-	sysvSSEResultRegs = [...]Reg{XMM0, XMM1}
-)
-
 // sysvEightbytes classifies a value of type t. It returns the class of each eightbyte, or
 // ok == false when the value belongs to MEMORY: more than 16 bytes, or some scalar inside it
 // not at its natural alignment.

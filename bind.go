@@ -1,6 +1,7 @@
 package jitffi
 
 import (
+	"errors"
 	"fmt"
 	"unsafe"
 
@@ -30,10 +31,14 @@ type slot[T any] struct {
 // A binding is what every typed, dynamic or reflective binding shares: the target and the
 // two stubs compiled for its signature (one also reads errno right after the call).
 type binding struct {
-	fn        uintptr
-	stub      uintptr
-	errno     uintptr
-	fast      bool
+	fn    uintptr
+	stub  uintptr
+	errno uintptr
+	fast  bool
+	// lib is the state of the Library the function came from, which every call checks
+	// (unowned for a raw address); symbol names the function in messages.
+	lib       *libState
+	symbol    string
 	plan      *abi.Plan
 	signature *abi.Signature
 	layout    jit.Layout
@@ -41,6 +46,9 @@ type binding struct {
 
 // run runs a stub on the system stack. frame starts with an asm.Header.
 func (b *binding) run(frame unsafe.Pointer) {
+	if b.lib.closed {
+		panicCall(b)
+	}
 	if b.fast {
 		asm.CallFast(frame)
 	} else {
@@ -48,12 +56,18 @@ func (b *binding) run(frame unsafe.Pointer) {
 	}
 }
 
-// panicZeroFunc reports a call through a Func whose binding failed or was never made; the
-// runtime would otherwise abort the process on the nil stub.
+// panicCall reports a call that must not reach the stub: through a Func whose binding
+// failed or was never made (the runtime would abort the process on the nil stub), or of a
+// function whose Library was closed (the call would jump into unloaded code). Calls test
+// "b == nil || b.lib.closed" and only then call it, so that the common path stays one
+// load and one branch more than the call itself.
 //
 //go:noinline
-func panicZeroFunc() {
-	panic("jitffi: call of a zero Func (its Bind returned an error or was never called)")
+func panicCall(b *binding) {
+	if b == nil {
+		panic("jitffi: call of a zero Func (its Bind returned an error or was never called)")
+	}
+	panic(fmt.Sprintf("jitffi: call of %s from %s after the Library was closed", b.symbol, b.lib.name))
 }
 
 // escapeSink is never switched on; the typed calls' stores into it, behind that never-taken
@@ -66,12 +80,12 @@ var escapeSink struct {
 
 // newBinding maps Go types to a C signature, classifies it for the host, compiles (or finds
 // in the cache) its stubs and checks that the Go frame type has the offsets the stubs use.
-func newBinding(addr uintptr, params []goType, result goType, goOffsets []uintptr, goResult uintptr, opts []Option) (*binding, error) {
+func newBinding(o origin, addr uintptr, params []goType, result goType, goOffsets []uintptr, goResult uintptr, opts []Option) (*binding, error) {
 	sig, cfg, err := signatureOf(params, result, opts)
 	if err != nil {
 		return nil, err
 	}
-	b, err := bindSignature(addr, sig, cfg)
+	b, err := bindSignature(o, addr, sig, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -112,8 +126,8 @@ func signatureOf(params []goType, result goType, opts []Option) (*abi.Signature,
 }
 
 // bindSignature compiles the stubs for sig under the host ABI (or WithABI's) and binds them
-// to addr.
-func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, error) {
+// to addr, which came from o.
+func bindSignature(o origin, addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, error) {
 	if err := checkRuntime(); err != nil {
 		return nil, err
 	}
@@ -122,34 +136,19 @@ func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, 
 			return nil, err
 		}
 	}
-	if sig == nil || sig.Result == nil {
-		return nil, fmt.Errorf("jitffi: bind: nil signature or result type (use abi.Scalar(abi.Void) for void): %w", ErrUnsupportedType)
-	}
-	// The binding keeps its own copy: its caller may go on changing sig, and frame slot
-	// sizes must stay those the stub was compiled for.
-	sig = sig.Clone()
-	if addr == 0 {
-		return nil, fmt.Errorf("jitffi: bind %v: %w", sig, ErrNilAddress)
-	}
-	if sig.Fixed < -1 || sig.Fixed > len(sig.Params) {
-		return nil, fmt.Errorf("jitffi: variadic split %d with %d parameters: %w", sig.Fixed, len(sig.Params), ErrBadVariadic)
-	}
-	if len(sig.Params) > MaxParams {
-		return nil, fmt.Errorf("jitffi: %d parameters, more than %d: %w", len(sig.Params), MaxParams, ErrTooManyParams)
-	}
-	plan, err := abi.Classify(sig, cfg.targetABI())
+	sig, plan, err := prepare(sig, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("jitffi: classify %v: %w", sig, err)
+		return nil, err
 	}
-	if n := plan.ShadowSize + plan.StackSize + plan.CopySize + plan.Result.Type.Size(); n > MaxStackBytes {
-		return nil, fmt.Errorf("jitffi: bind %v: the call needs %d bytes of system stack for arguments, copies and result, more than %d (pass large structs by pointer): %w", sig, n, MaxStackBytes, ErrTooLarge)
+	if addr == 0 {
+		return nil, fmt.Errorf("jitffi: bind %s: %w", brief(sig), ErrNilAddress)
 	}
 	stubs, err := jit.CompileAll([]jit.Request{
 		{Plan: plan, Options: cfg.stubOptions(jit.Options{})},
 		{Plan: plan, Options: cfg.stubOptions(hostErrnoOptions())},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("jitffi: compile %v: %w", sig, err)
+		return nil, fmt.Errorf("jitffi: compile %s: %w", brief(sig), err)
 	}
 	layout := jit.LayoutOf(sig)
 	if !equalLayouts(layout, stubs[0].Layout) {
@@ -157,8 +156,72 @@ func bindSignature(addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, 
 	}
 	return &binding{
 		fn: addr, stub: stubs[0].Addr, errno: stubs[1].Addr, fast: cfg.fast,
+		lib: o.lib, symbol: o.symbol,
 		plan: plan, signature: sig, layout: layout,
 	}, nil
+}
+
+// CheckSignature reports whether BindDynamic accepts sig with opts, as far as that can be
+// known without a function: nil, or the error BindDynamic would return. It checks the
+// types against package abi's limits, the parameter count against MaxParams, classifies
+// the signature under the convention the options select and checks the system stack the
+// call needs against MaxStackBytes. It compiles no stub, so an error of the stub compiler
+// (a convention this host's stubs cannot call, under WithABI) shows only when binding.
+// Use it to refuse a signature before spending anything on its arguments.
+func CheckSignature(sig *abi.Signature, opts ...Option) error {
+	cfg := newBindConfig(opts)
+	if cfg.fixed != -1 {
+		return errDynamicVariadic
+	}
+	_, _, err := prepare(sig, cfg)
+	return err
+}
+
+// errDynamicVariadic refuses the Variadic option where the split comes from a Signature.
+var errDynamicVariadic = fmt.Errorf("jitffi: BindDynamic takes the variadic split from the signature (Signature.Fixed), not from the Variadic option: %w", ErrBadVariadic)
+
+// prepare makes every bind-time check of sig that needs neither an address nor a stub,
+// and returns the binding's own copy of sig and its plan.
+func prepare(sig *abi.Signature, cfg bindConfig) (*abi.Signature, *abi.Plan, error) {
+	if sig == nil || sig.Result == nil {
+		return nil, nil, fmt.Errorf("jitffi: bind: nil signature or result type (use abi.Scalar(abi.Void) for void): %w", ErrUnsupportedType)
+	}
+	if sig.Fixed < -1 || sig.Fixed > len(sig.Params) {
+		return nil, nil, fmt.Errorf("jitffi: variadic split %d with %d parameters: %w", sig.Fixed, len(sig.Params), ErrBadVariadic)
+	}
+	if len(sig.Params) > MaxParams {
+		return nil, nil, fmt.Errorf("jitffi: %d parameters, more than %d: %w", len(sig.Params), MaxParams, ErrTooManyParams)
+	}
+	// Checked before the signature is copied or printed: a hand-made type may contain
+	// itself, or hold millions of members.
+	if err := abi.CheckSignature(sig); err != nil {
+		if errors.Is(err, abi.ErrTooLarge) {
+			return nil, nil, fmt.Errorf("jitffi: bind: %w: %w", err, ErrTooLarge)
+		}
+		return nil, nil, fmt.Errorf("jitffi: bind: %w", err)
+	}
+	// The binding keeps its own copy: its caller may go on changing sig, and frame slot
+	// sizes must stay those the stub was compiled for.
+	sig = sig.Clone()
+	plan, err := abi.Classify(sig, cfg.targetABI())
+	if err != nil {
+		return nil, nil, fmt.Errorf("jitffi: classify %s: %w", brief(sig), err)
+	}
+	if n := plan.ShadowSize + plan.StackSize + plan.CopySize + plan.Result.Type.Size(); n > MaxStackBytes {
+		return nil, nil, fmt.Errorf("jitffi: bind %s: the call needs %d bytes of system stack for arguments, copies and result, more than %d (pass large structs by pointer): %w", brief(sig), n, MaxStackBytes, ErrTooLarge)
+	}
+	return sig, plan, nil
+}
+
+// brief returns the text of a signature for an error message, cut short when a struct
+// with thousands of members would make it long.
+func brief(sig *abi.Signature) string {
+	const longest = 200
+	s := sig.String()
+	if len(s) > longest {
+		s = s[:longest] + "…"
+	}
+	return s
 }
 
 func equalLayouts(a, b jit.Layout) bool {

@@ -16,20 +16,24 @@ type Dynamic struct{ b *binding }
 // BindDynamic binds symbol in lib to sig. The options are Bind's; a variadic split comes
 // from sig itself.
 func BindDynamic(lib *Library, symbol string, sig *abi.Signature, opts ...Option) (*Dynamic, error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return nil, err
 	}
-	return BindDynamicAt(addr, sig, opts...)
+	return bindDynamic(o, addr, sig, opts)
 }
 
 // BindDynamicAt binds the C function at addr to sig.
 func BindDynamicAt(addr uintptr, sig *abi.Signature, opts ...Option) (*Dynamic, error) {
+	return bindDynamic(atAddress(addr), addr, sig, opts)
+}
+
+func bindDynamic(o origin, addr uintptr, sig *abi.Signature, opts []Option) (*Dynamic, error) {
 	cfg := newBindConfig(opts)
 	if cfg.fixed != -1 {
-		return nil, fmt.Errorf("jitffi: BindDynamic takes the variadic split from the signature (Signature.Fixed), not from the Variadic option: %w", ErrBadVariadic)
+		return nil, errDynamicVariadic
 	}
-	b, err := bindSignature(addr, sig, cfg)
+	b, err := bindSignature(o, addr, sig, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -37,35 +41,45 @@ func BindDynamicAt(addr uintptr, sig *abi.Signature, opts ...Option) (*Dynamic, 
 }
 
 // Signature returns a copy of the C signature the function is bound to.
-func (d *Dynamic) Signature() *abi.Signature { return d.b.signature.Clone() }
+func (d *Dynamic) Signature() *abi.Signature { return d.binding("Signature").signature.Clone() }
 
 // Plan returns the call plan the stub was compiled from.
-func (d *Dynamic) Plan() *abi.Plan { return d.b.plan }
+func (d *Dynamic) Plan() *abi.Plan { return d.binding("Plan").plan }
+
+// binding returns d's binding, or panics with a clear message, naming the method, for a
+// nil or zero Dynamic (one whose Bind failed or that was never bound).
+func (d *Dynamic) binding(method string) *binding {
+	if d == nil || d.b == nil {
+		panic("jitffi: " + method + " of a nil or zero Dynamic (its BindDynamic returned an error or was never called)")
+	}
+	return d.b
+}
 
 // NewFrame returns a zeroed frame for one call; a frame can be reused for later calls.
 func (d *Dynamic) NewFrame() *Frame {
-	if d == nil || d.b == nil {
-		panic("jitffi: NewFrame of a nil or zero Dynamic")
-	}
-	return &Frame{words: make([]uint64, d.b.layout.Size/8), d: d}
+	return &Frame{words: make([]uint64, d.binding("NewFrame").layout.Size/8), d: d}
 }
 
 // Call calls the function with the arguments in f and leaves the result in f.
-func (d *Dynamic) Call(f *Frame) { d.call(f, d.b.stub) }
+func (d *Dynamic) Call(f *Frame) { d.call(f, false) }
 
 // CallErrno is Call that also returns errno as read right after the call.
 func (d *Dynamic) CallErrno(f *Frame) syscall.Errno {
-	d.call(f, d.b.errno)
+	d.call(f, true)
 	return syscall.Errno(uint32(f.header().Errno))
 }
 
-func (d *Dynamic) call(f *Frame, stub uintptr) {
+func (d *Dynamic) call(f *Frame, withErrno bool) {
+	b := d.binding("Call")
 	if f == nil || f.d != d {
 		panic("jitffi: a Dynamic is called with a frame made by its own NewFrame")
 	}
 	h := f.header()
-	h.Stub, h.Fn = stub, d.b.fn
-	d.b.run(unsafe.Pointer(&f.words[0]))
+	h.Stub, h.Fn = b.stub, b.fn
+	if withErrno {
+		h.Stub = b.errno
+	}
+	b.run(unsafe.Pointer(&f.words[0]))
 }
 
 // A Frame holds the arguments and the result of one Dynamic call as C lays them out. Its
@@ -90,15 +104,26 @@ func (f *Frame) bytes(off, n int) []byte {
 
 // Arg returns the bytes of argument i, as many as its C type's size, to read or fill in.
 func (f *Frame) Arg(i int) []byte {
-	sig := f.d.b.signature
+	b := f.binding("Arg")
+	sig := b.signature
 	if i < 0 || i >= len(sig.Params) {
 		panic(fmt.Sprintf("jitffi: argument %d of %d", i, len(sig.Params)))
 	}
-	return f.bytes(f.d.b.layout.Args[i], sig.Params[i].Size())
+	return f.bytes(b.layout.Args[i], sig.Params[i].Size())
 }
 
 // Result returns the bytes of the result, as many as its C type's size. A narrow integer
 // result is stored widened to 64 bits, so reading 8 bytes at Result's start is safe too.
 func (f *Frame) Result() []byte {
-	return f.bytes(f.d.b.layout.Result, f.d.b.signature.Result.Size())
+	b := f.binding("Result")
+	return f.bytes(b.layout.Result, b.signature.Result.Size())
+}
+
+// binding returns the binding of the Dynamic that made f, or panics with a clear message,
+// naming the method, for a nil or zero Frame (one not made by Dynamic.NewFrame).
+func (f *Frame) binding(method string) *binding {
+	if f == nil || f.d == nil || f.d.b == nil || len(f.words) == 0 {
+		panic("jitffi: " + method + " of a nil or zero Frame (make frames with Dynamic.NewFrame)")
+	}
+	return f.d.b
 }

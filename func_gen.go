@@ -16,23 +16,28 @@ type frame0[R any] struct {
 
 // Func0 is a C function of 0 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func0 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func0, or one bound
+// from a Library that was closed since, panics.
 type Func0[R any] struct{ b *binding }
 
 // Bind0 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind0[R any](lib *Library, symbol string, opts ...Option) (Func0[R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func0[R]{}, err
 	}
-	return Bind0At[R](addr, opts...)
+	return bind0[R](o, addr, opts)
 }
 
 // Bind0At binds the C function at addr, such as a function pointer handed over by C.
 func Bind0At[R any](addr uintptr, opts ...Option) (Func0[R], error) {
+	return bind0[R](atAddress(addr), addr, opts)
+}
+
+func bind0[R any](o origin, addr uintptr, opts []Option) (Func0[R], error) {
 	var fr frame0[R]
-	b, err := newBinding(addr, []goType{}, typeFor[R](), []uintptr{}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{}, typeFor[R](), []uintptr{}, unsafe.Offsetof(fr.r), opts)
 	return Func0[R]{b}, err
 }
 
@@ -40,8 +45,8 @@ func Bind0At[R any](addr uintptr, opts ...Option) (Func0[R], error) {
 func (f Func0[R]) Call() R {
 	var fr frame0[R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	if t.fast {
@@ -57,8 +62,8 @@ func (f Func0[R]) Call() R {
 func (f Func0[R]) CallErrno() (R, syscall.Errno) {
 	var fr frame0[R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	if t.fast {
@@ -80,8 +85,8 @@ type NoEscapeFunc0[R any] struct{ b *binding }
 func (f NoEscapeFunc0[R]) Call() R {
 	var fr frame0[R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	if t.fast {
@@ -96,8 +101,8 @@ func (f NoEscapeFunc0[R]) Call() R {
 func (f NoEscapeFunc0[R]) CallErrno() (R, syscall.Errno) {
 	var fr frame0[R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	if t.fast {
@@ -116,23 +121,28 @@ type frame1[A1, R any] struct {
 
 // Func1 is a C function of 1 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func1 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func1, or one bound
+// from a Library that was closed since, panics.
 type Func1[A1, R any] struct{ b *binding }
 
 // Bind1 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind1[A1, R any](lib *Library, symbol string, opts ...Option) (Func1[A1, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func1[A1, R]{}, err
 	}
-	return Bind1At[A1, R](addr, opts...)
+	return bind1[A1, R](o, addr, opts)
 }
 
 // Bind1At binds the C function at addr, such as a function pointer handed over by C.
 func Bind1At[A1, R any](addr uintptr, opts ...Option) (Func1[A1, R], error) {
+	return bind1[A1, R](atAddress(addr), addr, opts)
+}
+
+func bind1[A1, R any](o origin, addr uintptr, opts []Option) (Func1[A1, R], error) {
 	var fr frame1[A1, R]
-	b, err := newBinding(addr, []goType{typeFor[A1]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1)}, unsafe.Offsetof(fr.r), opts)
 	return Func1[A1, R]{b}, err
 }
 
@@ -143,8 +153,8 @@ func (f Func1[A1, R]) Call(a1 A1) R {
 	}
 	var fr frame1[A1, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -164,8 +174,8 @@ func (f Func1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	}
 	var fr frame1[A1, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -188,8 +198,8 @@ type NoEscapeFunc1[A1, R any] struct{ b *binding }
 func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 	var fr frame1[A1, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -205,8 +215,8 @@ func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	var fr frame1[A1, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -227,23 +237,28 @@ type frame2[A1, A2, R any] struct {
 
 // Func2 is a C function of 2 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func2 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func2, or one bound
+// from a Library that was closed since, panics.
 type Func2[A1, A2, R any] struct{ b *binding }
 
 // Bind2 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind2[A1, A2, R any](lib *Library, symbol string, opts ...Option) (Func2[A1, A2, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func2[A1, A2, R]{}, err
 	}
-	return Bind2At[A1, A2, R](addr, opts...)
+	return bind2[A1, A2, R](o, addr, opts)
 }
 
 // Bind2At binds the C function at addr, such as a function pointer handed over by C.
 func Bind2At[A1, A2, R any](addr uintptr, opts ...Option) (Func2[A1, A2, R], error) {
+	return bind2[A1, A2, R](atAddress(addr), addr, opts)
+}
+
+func bind2[A1, A2, R any](o origin, addr uintptr, opts []Option) (Func2[A1, A2, R], error) {
 	var fr frame2[A1, A2, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2)}, unsafe.Offsetof(fr.r), opts)
 	return Func2[A1, A2, R]{b}, err
 }
 
@@ -255,8 +270,8 @@ func (f Func2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	}
 	var fr frame2[A1, A2, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -278,8 +293,8 @@ func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	}
 	var fr frame2[A1, A2, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -303,8 +318,8 @@ type NoEscapeFunc2[A1, A2, R any] struct{ b *binding }
 func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	var fr frame2[A1, A2, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -321,8 +336,8 @@ func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	var fr frame2[A1, A2, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -345,23 +360,28 @@ type frame3[A1, A2, A3, R any] struct {
 
 // Func3 is a C function of 3 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func3 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func3, or one bound
+// from a Library that was closed since, panics.
 type Func3[A1, A2, A3, R any] struct{ b *binding }
 
 // Bind3 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind3[A1, A2, A3, R any](lib *Library, symbol string, opts ...Option) (Func3[A1, A2, A3, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func3[A1, A2, A3, R]{}, err
 	}
-	return Bind3At[A1, A2, A3, R](addr, opts...)
+	return bind3[A1, A2, A3, R](o, addr, opts)
 }
 
 // Bind3At binds the C function at addr, such as a function pointer handed over by C.
 func Bind3At[A1, A2, A3, R any](addr uintptr, opts ...Option) (Func3[A1, A2, A3, R], error) {
+	return bind3[A1, A2, A3, R](atAddress(addr), addr, opts)
+}
+
+func bind3[A1, A2, A3, R any](o origin, addr uintptr, opts []Option) (Func3[A1, A2, A3, R], error) {
 	var fr frame3[A1, A2, A3, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3)}, unsafe.Offsetof(fr.r), opts)
 	return Func3[A1, A2, A3, R]{b}, err
 }
 
@@ -374,8 +394,8 @@ func (f Func3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	}
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -399,8 +419,8 @@ func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) 
 	}
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -427,8 +447,8 @@ type NoEscapeFunc3[A1, A2, A3, R any] struct{ b *binding }
 func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -446,8 +466,8 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) {
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -472,23 +492,28 @@ type frame4[A1, A2, A3, A4, R any] struct {
 
 // Func4 is a C function of 4 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func4 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func4, or one bound
+// from a Library that was closed since, panics.
 type Func4[A1, A2, A3, A4, R any] struct{ b *binding }
 
 // Bind4 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind4[A1, A2, A3, A4, R any](lib *Library, symbol string, opts ...Option) (Func4[A1, A2, A3, A4, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func4[A1, A2, A3, A4, R]{}, err
 	}
-	return Bind4At[A1, A2, A3, A4, R](addr, opts...)
+	return bind4[A1, A2, A3, A4, R](o, addr, opts)
 }
 
 // Bind4At binds the C function at addr, such as a function pointer handed over by C.
 func Bind4At[A1, A2, A3, A4, R any](addr uintptr, opts ...Option) (Func4[A1, A2, A3, A4, R], error) {
+	return bind4[A1, A2, A3, A4, R](atAddress(addr), addr, opts)
+}
+
+func bind4[A1, A2, A3, A4, R any](o origin, addr uintptr, opts []Option) (Func4[A1, A2, A3, A4, R], error) {
 	var fr frame4[A1, A2, A3, A4, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4)}, unsafe.Offsetof(fr.r), opts)
 	return Func4[A1, A2, A3, A4, R]{b}, err
 }
 
@@ -502,8 +527,8 @@ func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	}
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -529,8 +554,8 @@ func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, sysc
 	}
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -558,8 +583,8 @@ type NoEscapeFunc4[A1, A2, A3, A4, R any] struct{ b *binding }
 func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -578,8 +603,8 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, syscall.Errno) {
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -606,23 +631,28 @@ type frame5[A1, A2, A3, A4, A5, R any] struct {
 
 // Func5 is a C function of 5 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func5 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func5, or one bound
+// from a Library that was closed since, panics.
 type Func5[A1, A2, A3, A4, A5, R any] struct{ b *binding }
 
 // Bind5 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind5[A1, A2, A3, A4, A5, R any](lib *Library, symbol string, opts ...Option) (Func5[A1, A2, A3, A4, A5, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func5[A1, A2, A3, A4, A5, R]{}, err
 	}
-	return Bind5At[A1, A2, A3, A4, A5, R](addr, opts...)
+	return bind5[A1, A2, A3, A4, A5, R](o, addr, opts)
 }
 
 // Bind5At binds the C function at addr, such as a function pointer handed over by C.
 func Bind5At[A1, A2, A3, A4, A5, R any](addr uintptr, opts ...Option) (Func5[A1, A2, A3, A4, A5, R], error) {
+	return bind5[A1, A2, A3, A4, A5, R](atAddress(addr), addr, opts)
+}
+
+func bind5[A1, A2, A3, A4, A5, R any](o origin, addr uintptr, opts []Option) (Func5[A1, A2, A3, A4, A5, R], error) {
 	var fr frame5[A1, A2, A3, A4, A5, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5)}, unsafe.Offsetof(fr.r), opts)
 	return Func5[A1, A2, A3, A4, A5, R]{b}, err
 }
 
@@ -637,8 +667,8 @@ func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R 
 	}
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -666,8 +696,8 @@ func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A
 	}
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -696,8 +726,8 @@ type NoEscapeFunc5[A1, A2, A3, A4, A5, R any] struct{ b *binding }
 func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R {
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -717,8 +747,8 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) (R, syscall.Errno) {
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -747,23 +777,28 @@ type frame6[A1, A2, A3, A4, A5, A6, R any] struct {
 
 // Func6 is a C function of 6 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func6 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func6, or one bound
+// from a Library that was closed since, panics.
 type Func6[A1, A2, A3, A4, A5, A6, R any] struct{ b *binding }
 
 // Bind6 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind6[A1, A2, A3, A4, A5, A6, R any](lib *Library, symbol string, opts ...Option) (Func6[A1, A2, A3, A4, A5, A6, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func6[A1, A2, A3, A4, A5, A6, R]{}, err
 	}
-	return Bind6At[A1, A2, A3, A4, A5, A6, R](addr, opts...)
+	return bind6[A1, A2, A3, A4, A5, A6, R](o, addr, opts)
 }
 
 // Bind6At binds the C function at addr, such as a function pointer handed over by C.
 func Bind6At[A1, A2, A3, A4, A5, A6, R any](addr uintptr, opts ...Option) (Func6[A1, A2, A3, A4, A5, A6, R], error) {
+	return bind6[A1, A2, A3, A4, A5, A6, R](atAddress(addr), addr, opts)
+}
+
+func bind6[A1, A2, A3, A4, A5, A6, R any](o origin, addr uintptr, opts []Option) (Func6[A1, A2, A3, A4, A5, A6, R], error) {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6)}, unsafe.Offsetof(fr.r), opts)
 	return Func6[A1, A2, A3, A4, A5, A6, R]{b}, err
 }
 
@@ -779,8 +814,8 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5
 	}
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -810,8 +845,8 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, 
 	}
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -841,8 +876,8 @@ type NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R any] struct{ b *binding }
 func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) R {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -863,8 +898,8 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) (R, syscall.Errno) {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -895,23 +930,28 @@ type frame7[A1, A2, A3, A4, A5, A6, A7, R any] struct {
 
 // Func7 is a C function of 7 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func7 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func7, or one bound
+// from a Library that was closed since, panics.
 type Func7[A1, A2, A3, A4, A5, A6, A7, R any] struct{ b *binding }
 
 // Bind7 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind7[A1, A2, A3, A4, A5, A6, A7, R any](lib *Library, symbol string, opts ...Option) (Func7[A1, A2, A3, A4, A5, A6, A7, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func7[A1, A2, A3, A4, A5, A6, A7, R]{}, err
 	}
-	return Bind7At[A1, A2, A3, A4, A5, A6, A7, R](addr, opts...)
+	return bind7[A1, A2, A3, A4, A5, A6, A7, R](o, addr, opts)
 }
 
 // Bind7At binds the C function at addr, such as a function pointer handed over by C.
 func Bind7At[A1, A2, A3, A4, A5, A6, A7, R any](addr uintptr, opts ...Option) (Func7[A1, A2, A3, A4, A5, A6, A7, R], error) {
+	return bind7[A1, A2, A3, A4, A5, A6, A7, R](atAddress(addr), addr, opts)
+}
+
+func bind7[A1, A2, A3, A4, A5, A6, A7, R any](o origin, addr uintptr, opts []Option) (Func7[A1, A2, A3, A4, A5, A6, A7, R], error) {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7)}, unsafe.Offsetof(fr.r), opts)
 	return Func7[A1, A2, A3, A4, A5, A6, A7, R]{b}, err
 }
 
@@ -928,8 +968,8 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	}
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -961,8 +1001,8 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	}
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -993,8 +1033,8 @@ type NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R any] struct{ b *binding }
 func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) R {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1016,8 +1056,8 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, 
 func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) (R, syscall.Errno) {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1050,23 +1090,28 @@ type frame8[A1, A2, A3, A4, A5, A6, A7, A8, R any] struct {
 
 // Func8 is a C function of 8 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func8 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func8, or one bound
+// from a Library that was closed since, panics.
 type Func8[A1, A2, A3, A4, A5, A6, A7, A8, R any] struct{ b *binding }
 
 // Bind8 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind8[A1, A2, A3, A4, A5, A6, A7, A8, R any](lib *Library, symbol string, opts ...Option) (Func8[A1, A2, A3, A4, A5, A6, A7, A8, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]{}, err
 	}
-	return Bind8At[A1, A2, A3, A4, A5, A6, A7, A8, R](addr, opts...)
+	return bind8[A1, A2, A3, A4, A5, A6, A7, A8, R](o, addr, opts)
 }
 
 // Bind8At binds the C function at addr, such as a function pointer handed over by C.
 func Bind8At[A1, A2, A3, A4, A5, A6, A7, A8, R any](addr uintptr, opts ...Option) (Func8[A1, A2, A3, A4, A5, A6, A7, A8, R], error) {
+	return bind8[A1, A2, A3, A4, A5, A6, A7, A8, R](atAddress(addr), addr, opts)
+}
+
+func bind8[A1, A2, A3, A4, A5, A6, A7, A8, R any](o origin, addr uintptr, opts []Option) (Func8[A1, A2, A3, A4, A5, A6, A7, A8, R], error) {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8)}, unsafe.Offsetof(fr.r), opts)
 	return Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]{b}, err
 }
 
@@ -1084,8 +1129,8 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	}
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1119,8 +1164,8 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	}
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1152,8 +1197,8 @@ type NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R any] struct{ b *binding }
 func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) R {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1176,8 +1221,8 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 
 func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) (R, syscall.Errno) {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1212,23 +1257,28 @@ type frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any] struct {
 
 // Func9 is a C function of 9 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func9 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func9, or one bound
+// from a Library that was closed since, panics.
 type Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any] struct{ b *binding }
 
 // Bind9 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any](lib *Library, symbol string, opts ...Option) (Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]{}, err
 	}
-	return Bind9At[A1, A2, A3, A4, A5, A6, A7, A8, A9, R](addr, opts...)
+	return bind9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R](o, addr, opts)
 }
 
 // Bind9At binds the C function at addr, such as a function pointer handed over by C.
 func Bind9At[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any](addr uintptr, opts ...Option) (Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R], error) {
+	return bind9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R](atAddress(addr), addr, opts)
+}
+
+func bind9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any](o origin, addr uintptr, opts []Option) (Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R], error) {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9)}, unsafe.Offsetof(fr.r), opts)
 	return Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]{b}, err
 }
 
@@ -1247,8 +1297,8 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, 
 	}
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1284,8 +1334,8 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3
 	}
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1318,8 +1368,8 @@ type NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any] struct{ b *binding
 func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) R {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1343,8 +1393,8 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2,
 func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) (R, syscall.Errno) {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1381,23 +1431,28 @@ type frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any] struct {
 
 // Func10 is a C function of 10 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func10 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func10, or one bound
+// from a Library that was closed since, panics.
 type Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any] struct{ b *binding }
 
 // Bind10 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any](lib *Library, symbol string, opts ...Option) (Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]{}, err
 	}
-	return Bind10At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R](addr, opts...)
+	return bind10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R](o, addr, opts)
 }
 
 // Bind10At binds the C function at addr, such as a function pointer handed over by C.
 func Bind10At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any](addr uintptr, opts ...Option) (Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R], error) {
+	return bind10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R](atAddress(addr), addr, opts)
+}
+
+func bind10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any](o origin, addr uintptr, opts []Option) (Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R], error) {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10)}, unsafe.Offsetof(fr.r), opts)
 	return Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]{b}, err
 }
 
@@ -1417,8 +1472,8 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a
 	}
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1456,8 +1511,8 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 
 	}
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1491,8 +1546,8 @@ type NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any] struct{ b *b
 func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) R {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1517,8 +1572,8 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, 
 func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) (R, syscall.Errno) {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1557,23 +1612,28 @@ type frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any] struct {
 
 // Func11 is a C function of 11 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func11 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func11, or one bound
+// from a Library that was closed since, panics.
 type Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any] struct{ b *binding }
 
 // Bind11 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any](lib *Library, symbol string, opts ...Option) (Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]{}, err
 	}
-	return Bind11At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R](addr, opts...)
+	return bind11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R](o, addr, opts)
 }
 
 // Bind11At binds the C function at addr, such as a function pointer handed over by C.
 func Bind11At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any](addr uintptr, opts ...Option) (Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R], error) {
+	return bind11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R](atAddress(addr), addr, opts)
+}
+
+func bind11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any](o origin, addr uintptr, opts []Option) (Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R], error) {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11)}, unsafe.Offsetof(fr.r), opts)
 	return Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]{b}, err
 }
 
@@ -1594,8 +1654,8 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 
 	}
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1635,8 +1695,8 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1
 	}
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1671,8 +1731,8 @@ type NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any] struct{
 func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) R {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1698,8 +1758,8 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1
 func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) (R, syscall.Errno) {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1740,23 +1800,28 @@ type frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any] struct {
 
 // Func12 is a C function of 12 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func12 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func12, or one bound
+// from a Library that was closed since, panics.
 type Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any] struct{ b *binding }
 
 // Bind12 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any](lib *Library, symbol string, opts ...Option) (Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]{}, err
 	}
-	return Bind12At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R](addr, opts...)
+	return bind12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R](o, addr, opts)
 }
 
 // Bind12At binds the C function at addr, such as a function pointer handed over by C.
 func Bind12At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any](addr uintptr, opts ...Option) (Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R], error) {
+	return bind12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R](atAddress(addr), addr, opts)
+}
+
+func bind12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any](o origin, addr uintptr, opts []Option) (Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R], error) {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12)}, unsafe.Offsetof(fr.r), opts)
 	return Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]{b}, err
 }
 
@@ -1778,8 +1843,8 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1
 	}
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1821,8 +1886,8 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(
 	}
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1858,8 +1923,8 @@ type NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any] st
 func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) R {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -1886,8 +1951,8 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) (R, syscall.Errno) {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -1930,23 +1995,28 @@ type frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any] stru
 
 // Func13 is a C function of 13 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func13 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func13, or one bound
+// from a Library that was closed since, panics.
 type Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any] struct{ b *binding }
 
 // Bind13 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any](lib *Library, symbol string, opts ...Option) (Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]{}, err
 	}
-	return Bind13At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R](addr, opts...)
+	return bind13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R](o, addr, opts)
 }
 
 // Bind13At binds the C function at addr, such as a function pointer handed over by C.
 func Bind13At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any](addr uintptr, opts ...Option) (Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R], error) {
+	return bind13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R](atAddress(addr), addr, opts)
+}
+
+func bind13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any](o origin, addr uintptr, opts []Option) (Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R], error) {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13)}, unsafe.Offsetof(fr.r), opts)
 	return Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]{b}, err
 }
 
@@ -1969,8 +2039,8 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(
 	}
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -2014,8 +2084,8 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallE
 	}
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -2052,8 +2122,8 @@ type NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R an
 func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) R {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -2081,8 +2151,8 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) (R, syscall.Errno) {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -2127,23 +2197,28 @@ type frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any]
 
 // Func14 is a C function of 14 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func14 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func14, or one bound
+// from a Library that was closed since, panics.
 type Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any] struct{ b *binding }
 
 // Bind14 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any](lib *Library, symbol string, opts ...Option) (Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]{}, err
 	}
-	return Bind14At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R](addr, opts...)
+	return bind14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R](o, addr, opts)
 }
 
 // Bind14At binds the C function at addr, such as a function pointer handed over by C.
 func Bind14At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any](addr uintptr, opts ...Option) (Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R], error) {
+	return bind14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R](atAddress(addr), addr, opts)
+}
+
+func bind14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any](o origin, addr uintptr, opts []Option) (Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R], error) {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14)}, unsafe.Offsetof(fr.r), opts)
 	return Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]{b}, err
 }
 
@@ -2167,8 +2242,8 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	}
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -2214,8 +2289,8 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	}
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -2253,8 +2328,8 @@ type NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14,
 func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) R {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -2283,8 +2358,8 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) (R, syscall.Errno) {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -2331,23 +2406,28 @@ type frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R
 
 // Func15 is a C function of 15 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func15 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func15, or one bound
+// from a Library that was closed since, panics.
 type Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R any] struct{ b *binding }
 
 // Bind15 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R any](lib *Library, symbol string, opts ...Option) (Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]{}, err
 	}
-	return Bind15At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R](addr, opts...)
+	return bind15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R](o, addr, opts)
 }
 
 // Bind15At binds the C function at addr, such as a function pointer handed over by C.
 func Bind15At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R any](addr uintptr, opts ...Option) (Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R], error) {
+	return bind15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R](atAddress(addr), addr, opts)
+}
+
+func bind15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R any](o origin, addr uintptr, opts []Option) (Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R], error) {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14](), typeFor[A15]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14), unsafe.Offsetof(fr.a15)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14](), typeFor[A15]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14), unsafe.Offsetof(fr.a15)}, unsafe.Offsetof(fr.r), opts)
 	return Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]{b}, err
 }
 
@@ -2372,8 +2452,8 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	}
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -2421,8 +2501,8 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	}
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -2461,8 +2541,8 @@ type NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14,
 func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) R {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -2492,8 +2572,8 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) (R, syscall.Errno) {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -2542,23 +2622,28 @@ type frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A
 
 // Func16 is a C function of 16 parameters bound to Go types; R is its result type (Void for
 // a C void function). Calls allocate nothing and make pointer arguments escape to the heap,
-// as cgo does; NoEscape returns a view that does not. The zero Func16 is not callable.
+// as cgo does; NoEscape returns a view that does not. Calling the zero Func16, or one bound
+// from a Library that was closed since, panics.
 type Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R any] struct{ b *binding }
 
 // Bind16 binds the function named symbol in lib. The options are Fast, Variadic and WithABI;
 // errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.
 func Bind16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R any](lib *Library, symbol string, opts ...Option) (Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R], error) {
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]{}, err
 	}
-	return Bind16At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R](addr, opts...)
+	return bind16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R](o, addr, opts)
 }
 
 // Bind16At binds the C function at addr, such as a function pointer handed over by C.
 func Bind16At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R any](addr uintptr, opts ...Option) (Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R], error) {
+	return bind16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R](atAddress(addr), addr, opts)
+}
+
+func bind16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R any](o origin, addr uintptr, opts []Option) (Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R], error) {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
-	b, err := newBinding(addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14](), typeFor[A15](), typeFor[A16]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14), unsafe.Offsetof(fr.a15), unsafe.Offsetof(fr.a16)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14](), typeFor[A15](), typeFor[A16]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14), unsafe.Offsetof(fr.a15), unsafe.Offsetof(fr.a16)}, unsafe.Offsetof(fr.r), opts)
 	return Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]{b}, err
 }
 
@@ -2584,8 +2669,8 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	}
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -2635,8 +2720,8 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	}
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
@@ -2676,8 +2761,8 @@ type NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14,
 func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) R {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
@@ -2708,8 +2793,8 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) (R, syscall.Errno) {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
-	if t == nil {
-		panicZeroFunc()
+	if t == nil || t.lib.closed {
+		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1

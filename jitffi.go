@@ -45,10 +45,22 @@ import (
 )
 
 // A Library is an open shared library. It must stay open while functions bound from it
-// are called: calling a bound function after Close is undefined behaviour, as in C.
+// are called; see Close for what happens after.
 type Library struct {
-	l *loader.Library
+	l     *loader.Library
+	state *libState
 }
+
+// libState is what every function bound from a Library knows of it: whether it was
+// closed, and its name for the message of a call made after.
+type libState struct {
+	closed bool
+	name   string
+}
+
+// unowned stands for the library of a function bound at a raw address (Bind1At,
+// BindDynamicAt, ...), which jitffi cannot know; it is never closed.
+var unowned = &libState{}
 
 // LoadOption changes how Open loads a library (see package loader).
 type LoadOption = loader.Option
@@ -71,14 +83,35 @@ func Open(path string, opts ...LoadOption) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Library{l: l}, nil
+	name := path
+	if name == "" {
+		name = "the main program"
+	}
+	return &Library{l: l, state: &libState{name: name}}, nil
 }
 
-// Close unloads the library. Functions bound from it must not be called afterwards.
+// Close closes the library (dlclose, or FreeLibrary on Windows); the system unloads it
+// once no other handle refers to it. Lookup and binding fail afterwards with ErrClosed.
+//
+// A function bound from lib (Bind0..Bind16, BindFunc, BindDynamic, and their NoEscape
+// views) that is called after Close returns panics with a message naming the library and
+// the symbol, instead of jumping into memory that may no longer hold the library. Each
+// call pays for that with one ordinary load of a flag that Close sets.
+//
+// Close does not wait for calls in progress, and cannot make them safe: a call that is
+// running inside the library when Close unloads it, or one that read the flag just
+// before Close set it, runs on in unmapped code and may crash the process; the race
+// detector reports such a Close. Making that safe would need every call to announce its
+// start and end with atomic read-modify-write operations, which would cost more than a
+// Fast call does in all, so jitffi leaves it to the program: end every call, and every
+// goroutine that may still make one, before Close. Functions bound at raw addresses
+// (Bind1At, BindDynamicAt, BindFuncAt, addresses from Lookup) belong to no Library as far
+// as jitffi knows, and are not checked.
 func (lib *Library) Close() error {
 	if lib == nil || lib.l == nil {
 		return fmt.Errorf("jitffi: close: %w", ErrNilLibrary)
 	}
+	lib.state.closed = true
 	return lib.l.Close()
 }
 
@@ -91,4 +124,23 @@ func (lib *Library) Lookup(symbol string) (uintptr, error) {
 	return lib.l.Lookup(symbol)
 }
 
-func (lib *Library) lookupFunc(symbol string) (uintptr, error) { return lib.Lookup(symbol) }
+// lookupFunc returns the address of a function and the origin of the bindings made of it.
+func (lib *Library) lookupFunc(symbol string) (uintptr, origin, error) {
+	addr, err := lib.Lookup(symbol)
+	if err != nil {
+		return 0, origin{}, err
+	}
+	return addr, origin{lib: lib.state, symbol: symbol}, nil
+}
+
+// An origin is where a binding's function came from: a symbol of a Library, or an
+// address (lib is unowned).
+type origin struct {
+	lib    *libState
+	symbol string
+}
+
+// atAddress is the origin of a function bound at a raw address.
+func atAddress(addr uintptr) origin {
+	return origin{lib: unowned, symbol: fmt.Sprintf("%#x", addr)}
+}

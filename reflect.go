@@ -27,11 +27,11 @@ func BindFunc(lib *Library, symbol string, fptr any, opts ...Option) error {
 	if err := checkFuncPtr(fptr); err != nil {
 		return fmt.Errorf("jitffi: bind %q: %w", symbol, err)
 	}
-	addr, err := lib.lookupFunc(symbol)
+	addr, o, err := lib.lookupFunc(symbol)
 	if err != nil {
 		return err
 	}
-	return BindFuncAt(addr, fptr, opts...)
+	return bindFunc(o, addr, fptr, opts)
 }
 
 func checkFuncPtr(fptr any) error {
@@ -44,6 +44,10 @@ func checkFuncPtr(fptr any) error {
 
 // BindFuncAt is BindFunc for the C function at addr.
 func BindFuncAt(addr uintptr, fptr any, opts ...Option) error {
+	return bindFunc(atAddress(addr), addr, fptr, opts)
+}
+
+func bindFunc(o origin, addr uintptr, fptr any, opts []Option) error {
 	if err := checkFuncPtr(fptr); err != nil {
 		return fmt.Errorf("jitffi: bind %#x: %w", addr, err)
 	}
@@ -64,7 +68,7 @@ func BindFuncAt(addr uintptr, fptr any, opts ...Option) error {
 	if err != nil {
 		return err
 	}
-	b, err := bindSignature(addr, sig, cfg)
+	b, err := bindSignature(o, addr, sig, cfg)
 	if err != nil {
 		return err
 	}

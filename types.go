@@ -1,6 +1,7 @@
 package jitffi
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -59,7 +60,8 @@ func cType(t reflect.Type, path string, top reflect.Type) (*abi.Type, error) {
 		if err != nil {
 			return nil, err
 		}
-		return abi.ArrayOf(elem, t.Len()), nil
+		c := abi.ArrayOf(elem, t.Len())
+		return c, beyondLimits(c, path, t)
 	case reflect.Struct:
 		return cStruct(t, path, top)
 	}
@@ -68,6 +70,19 @@ func cType(t reflect.Type, path string, top reflect.Type) (*abi.Type, error) {
 		what = fmt.Sprintf("%s (in %v)", path, top)
 	}
 	return nil, fmt.Errorf("jitffi: %s has Go type %v (%v), which has no C equivalent: %w", what, t, t.Kind(), ErrUnsupportedType)
+}
+
+// beyondLimits returns an error if the C type c made for the Go type t breaks a limit of
+// package abi's type model (a Go array of 2^32 bytes, say), and nil otherwise.
+func beyondLimits(c *abi.Type, path string, t reflect.Type) error {
+	err := abi.CheckType(c)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, abi.ErrTooLarge):
+		return fmt.Errorf("jitffi: %s: Go type %v: %w: %w", path, t, err, ErrTooLarge)
+	}
+	return fmt.Errorf("jitffi: %s: Go type %v: %w: %w", path, t, err, ErrUnsupportedType)
 }
 
 func cStruct(t reflect.Type, path string, top reflect.Type) (*abi.Type, error) {
@@ -85,6 +100,9 @@ func cStruct(t reflect.Type, path string, top reflect.Type) (*abi.Type, error) {
 		fields[i] = abi.Field{Name: name, Type: ft}
 	}
 	c := abi.StructOf(fields...)
+	if err := beyondLimits(c, path, t); err != nil {
+		return nil, err
+	}
 	for i, f := range c.Fields {
 		if gf := t.Field(i); gf.Offset != uintptr(f.Offset) {
 			return nil, fmt.Errorf("jitffi: %s field %s: Go puts it at offset %d, C at %d: %w", path, gf.Name, gf.Offset, f.Offset, ErrUnsupportedType)

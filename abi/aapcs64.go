@@ -84,7 +84,7 @@ func a64Result(t *Type, v a64Variant) ResultPlan {
 		} else if t.Size() <= 16 {
 			r.Parts = a64WordParts(t.Size(), X0)
 		} else {
-			r.Indirect, r.HiddenReg = true, X8
+			r.Indirect, r.HiddenReg = true, a64Registers.IndirectResult
 		}
 	}
 	return r
@@ -120,14 +120,14 @@ func (s *a64State) place(a *ArgPlan, onStack bool) {
 	switch {
 	case t.Kind.IsFloat():
 		if !onStack && s.nsrn < a64Regs { // C.1
-			a.Passing, a.Parts = InRegisters, []Part{{Size: t.Size(), Reg: V0 + Reg(s.nsrn)}}
+			a.Passing, a.Parts = InRegisters, []Part{{Size: t.Size(), Reg: a64FloatArgRegs[s.nsrn]}}
 			s.nsrn++
 			return
 		}
 		s.stackScalar(a, onStack) // C.5, C.6
 	case t.Kind.IsScalar():
 		if !onStack && s.ngrn < a64Regs { // C.7
-			a.Passing, a.Parts = InRegisters, []Part{{Size: t.Size(), Reg: X0 + Reg(s.ngrn)}}
+			a.Passing, a.Parts = InRegisters, []Part{{Size: t.Size(), Reg: a64IntArgRegs[s.ngrn]}}
 			s.ngrn++
 			return
 		}
@@ -202,7 +202,7 @@ func (s *a64State) placeByReference(a *ArgPlan, onStack bool) {
 	s.copy += a.Type.Size()
 	s.copyAlign = max(s.copyAlign, align)
 	if !onStack && s.ngrn < a64Regs {
-		a.PointerReg = X0 + Reg(s.ngrn)
+		a.PointerReg = a64IntArgRegs[s.ngrn]
 		s.ngrn++
 		return
 	}

@@ -9,21 +9,41 @@ import (
 // through them moves the same bytes: it spells out each type's kind, size, alignment,
 // packing and member offsets, and leaves out member names. Stubs are cached by it, so
 // structs that differ only in names share a stub, and no name, however odd, can make two
-// different layouts look alike.
+// different layouts look alike. That holds for the signatures CheckSignature accepts; for
+// a type beyond MaxTypeDepth or MaxMembers the key stops with a "!" where the limit is
+// reached, so two such types may share a key.
 func LayoutKey(sig *Signature) string {
-	var b strings.Builder
+	if sig == nil {
+		return "!nil"
+	}
+	var k keyWriter
+	b := &k.b
 	b.WriteString(strconv.Itoa(sig.Fixed))
 	b.WriteByte('(')
-	writeLayoutKey(&b, sig.Result)
+	k.left = MaxMembers + 1
+	k.write(sig.Result, 1)
 	for _, p := range sig.Params {
 		b.WriteByte(',')
-		writeLayoutKey(&b, p)
+		k.left = MaxMembers + 1
+		k.write(p, 1)
 	}
 	b.WriteByte(')')
 	return b.String()
 }
 
-func writeLayoutKey(b *strings.Builder, t *Type) {
+// A keyWriter writes layout keys, and stops descending where a walk of the type would
+// break MaxTypeDepth or MaxMembers.
+type keyWriter struct {
+	b    strings.Builder
+	left int // types still allowed to be written
+}
+
+func (k *keyWriter) write(t *Type, level int) {
+	b := &k.b
+	if k.left--; k.left < 0 || level > MaxTypeDepth+1 || t == nil {
+		b.WriteByte('!')
+		return
+	}
 	b.WriteString(strconv.Itoa(int(t.Kind)))
 	b.WriteByte(':')
 	b.WriteString(strconv.Itoa(t.size))
@@ -38,14 +58,14 @@ func writeLayoutKey(b *strings.Builder, t *Type) {
 	switch t.Kind {
 	case Array:
 		b.WriteString("[" + strconv.Itoa(t.Len))
-		writeLayoutKey(b, t.Elem)
+		k.write(t.Elem, level+1)
 		b.WriteByte(']')
 	case Struct, Union:
 		b.WriteByte('{')
 		for _, f := range t.Fields {
 			b.WriteString(strconv.Itoa(f.Offset))
 			b.WriteByte('@')
-			writeLayoutKey(b, f.Type)
+			k.write(f.Type, level+1)
 			b.WriteByte(';')
 		}
 		b.WriteByte('}')
@@ -53,25 +73,36 @@ func writeLayoutKey(b *strings.Builder, t *Type) {
 }
 
 // Clone returns a deep copy of sig, so that a binding can keep a signature its caller may
-// go on changing.
+// go on changing. Scalars made with Scalar are shared, as they never change. A type
+// beyond MaxTypeDepth or MaxMembers, which CheckSignature refuses, is copied only down
+// to where the limit is reached and shares the rest with sig.
 func (s *Signature) Clone() *Signature {
-	c := &Signature{Result: s.Result.clone(), Params: make([]*Type, len(s.Params)), Fixed: s.Fixed}
+	if s == nil {
+		return nil
+	}
+	c := &Signature{Params: make([]*Type, len(s.Params)), Fixed: s.Fixed}
+	left := MaxMembers + 1
+	c.Result = s.Result.clone(1, &left)
 	for i, p := range s.Params {
-		c.Params[i] = p.clone()
+		left = MaxMembers + 1
+		c.Params[i] = p.clone(1, &left)
 	}
 	return c
 }
 
-func (t *Type) clone() *Type {
-	if t == nil || t.Kind.IsScalar() || t.Kind == Void {
+func (t *Type) clone(level int, left *int) *Type {
+	if t == nil || (t.Kind <= Pointer && t == scalars[t.Kind]) {
+		return t
+	}
+	if *left--; *left < 0 || level > MaxTypeDepth+1 {
 		return t
 	}
 	c := *t
-	c.Elem = t.Elem.clone()
+	c.Elem = t.Elem.clone(level+1, left)
 	if t.Fields != nil {
 		c.Fields = make([]Field, len(t.Fields))
 		for i, f := range t.Fields {
-			c.Fields[i] = Field{Name: f.Name, Type: f.Type.clone(), Offset: f.Offset}
+			c.Fields[i] = Field{Name: f.Name, Type: f.Type.clone(level+1, left), Offset: f.Offset}
 		}
 	}
 	return &c

@@ -1,10 +1,6 @@
 package abi
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-)
+import "fmt"
 
 // A DataModel fixes the sizes and signedness of C's plain integer types (char, long),
 // which differ between platforms. Fixed-width types (int32_t, ...) and pointers are the
@@ -40,20 +36,42 @@ type ParseError struct {
 	Pos int
 	// Msg says what is wrong, usually what was expected and what was found.
 	Msg string
+	// Err is ErrTooLarge or ErrTooDeep when the text describes a type beyond the type
+	// model's limits, and nil otherwise.
+	Err error
 }
 
 // Error returns the message with the text and the position, as in
 // `abi: parse "int32_t (int" at 12: expected ',' or ')' after parameter, found end of input`.
+// Of a text longer than 180 bytes it quotes only the 60 bytes either side of Pos.
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("abi: parse %q at %d: %s", e.Text, e.Pos, e.Msg)
+	return fmt.Sprintf("abi: parse %q at %d: %s", excerpt(e.Text, e.Pos), e.Pos, e.Msg)
 }
 
-// Limits that keep every size computation far from integer overflow.
-const (
-	maxTypeSize  = 1<<31 - 1 // largest sizeof accepted, in bytes
-	maxAlignAttr = 1 << 28   // largest __attribute__((aligned(N))), as in gcc for ELF
-	maxDepth     = 200       // deepest nesting of struct and union definitions
-)
+// excerpt returns text, or, when it is long, the part around pos with "…" for the rest,
+// so that a message about a megabyte of text stays short.
+func excerpt(text string, pos int) string {
+	const around = 60
+	if len(text) <= 3*around {
+		return text
+	}
+	lo, hi := max(0, pos-around), min(len(text), pos+around)
+	s := text[lo:hi]
+	if lo > 0 {
+		s = "…" + s
+	}
+	if hi < len(text) {
+		s += "…"
+	}
+	return s
+}
+
+// Unwrap returns Err.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// maxAlignAttr is the largest __attribute__((aligned(N))) accepted, as in gcc for ELF.
+// The other limits are the type model's own: MaxTypeSize, MaxTypeDepth and MaxMembers.
+const maxAlignAttr = 1 << 28
 
 // ParseSignature parses a C function type at one call site under the LP64 data model.
 //
@@ -114,37 +132,17 @@ func ParseTypeModel(text string, m DataModel) (t *Type, err error) {
 	return t, nil
 }
 
-// Token kinds.
-const (
-	tokEOF = iota
-	tokIdent
-	tokNumber
-	tokPunct // ( ) { } [ ] , ; * : and ...
-)
-
-type token struct {
-	kind int
-	text string
-	pos  int
-	num  uint64 // value of a tokNumber
-}
-
 type parser struct {
-	text  string
+	lexer
 	model DataModel
-	off   int   // lexer position: the byte after tok
-	tok   token // current token
 	depth int
 }
-
-// bailout carries a ParseError up the parser's stack to recover.
-type bailout struct{ err *ParseError }
 
 func newParser(text string, m DataModel) (*parser, error) {
 	if int(m) >= len(dataModelNames) {
 		return nil, fmt.Errorf("abi: unknown data model %v", m)
 	}
-	return &parser{text: text, model: m}, nil
+	return &parser{lexer: lexer{text: text}, model: m}, nil
 }
 
 func (p *parser) recover(err *error) {
@@ -155,139 +153,6 @@ func (p *parser) recover(err *error) {
 		}
 		*err = b.err
 	}
-}
-
-func (p *parser) failf(pos int, format string, args ...any) {
-	panic(bailout{&ParseError{Text: p.text, Pos: pos, Msg: fmt.Sprintf(format, args...)}})
-}
-
-// found describes the current token for error messages.
-func (p *parser) found() string {
-	if p.tok.kind == tokEOF {
-		return "end of input"
-	}
-	return "'" + p.tok.text + "'"
-}
-
-// expected fails at the current token, saying what should have been there.
-func (p *parser) expected(what string) {
-	p.failf(p.tok.pos, "expected %s, found %s", what, p.found())
-}
-
-func (p *parser) is(punct string) bool { return p.tok.kind == tokPunct && p.tok.text == punct }
-
-func (p *parser) isIdent(name string) bool { return p.tok.kind == tokIdent && p.tok.text == name }
-
-// expect consumes the punctuation punct or fails, saying what it was wanted for.
-func (p *parser) expect(punct, context string) token {
-	if !p.is(punct) {
-		p.expected("'" + punct + "' " + context)
-	}
-	t := p.tok
-	p.next()
-	return t
-}
-
-// next reads the next token into p.tok.
-func (p *parser) next() {
-	s := p.text
-	i := p.off
-	for i < len(s) {
-		c := s[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
-			i++
-			continue
-		}
-		if c == '/' && i+1 < len(s) && s[i+1] == '/' {
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-			continue
-		}
-		if c == '/' && i+1 < len(s) && s[i+1] == '*' {
-			end := strings.Index(s[i+2:], "*/")
-			if end < 0 {
-				p.failf(i, "unterminated comment")
-			}
-			i += 2 + end + 2
-			continue
-		}
-		break
-	}
-	if i >= len(s) {
-		p.tok = token{kind: tokEOF, pos: len(s)}
-		p.off = len(s)
-		return
-	}
-	start := i
-	c := s[i]
-	switch {
-	case isIdentStart(c):
-		for i < len(s) && isIdentChar(s[i]) {
-			i++
-		}
-		p.tok = token{kind: tokIdent, text: s[start:i], pos: start}
-	case c >= '0' && c <= '9':
-		for i < len(s) && isIdentChar(s[i]) {
-			i++
-		}
-		p.tok = token{kind: tokNumber, text: s[start:i], pos: start}
-		p.tok.num = p.number(p.tok)
-	case strings.IndexByte("(){}[],;*:", c) >= 0:
-		i++
-		p.tok = token{kind: tokPunct, text: s[start:i], pos: start}
-	case c == '.':
-		if !strings.HasPrefix(s[i:], "...") {
-			p.failf(start, "unexpected '.' (did you mean '...'?)")
-		}
-		i += 3
-		p.tok = token{kind: tokPunct, text: "...", pos: start}
-	default:
-		p.failf(start, "unexpected character %q", rune(c))
-	}
-	p.off = i
-}
-
-func isIdentStart(c byte) bool {
-	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-}
-
-func isIdentChar(c byte) bool { return isIdentStart(c) || (c >= '0' && c <= '9') }
-
-// number returns the value of a C integer constant: decimal, 0x hexadecimal or 0 octal,
-// with an optional u/l suffix.
-func (p *parser) number(t token) uint64 {
-	s := strings.TrimRight(t.text, "uUlL")
-	if len(s) == 0 || len(t.text)-len(s) > 3 {
-		p.failf(t.pos, "invalid number '%s'", t.text)
-	}
-	base := 10
-	switch {
-	case len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X"):
-		s, base = s[2:], 16
-	case len(s) > 1 && s[0] == '0':
-		s, base = s[1:], 8
-	}
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i], base) {
-			p.failf(t.pos, "invalid number '%s'", t.text)
-		}
-	}
-	n, err := strconv.ParseUint(s, base, 64)
-	if err != nil {
-		p.failf(t.pos, "number '%s' is too large", t.text)
-	}
-	return n
-}
-
-func isDigit(c byte, base int) bool {
-	switch base {
-	case 8:
-		return c >= '0' && c <= '7'
-	case 16:
-		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-	}
-	return c >= '0' && c <= '9'
 }
 
 // parseSignature reads: type '(' params ')' EOF.
@@ -411,55 +276,6 @@ func (p *parser) checkName(what string) {
 	}
 }
 
-var qualifiers = map[string]bool{
-	"const": true, "volatile": true, "restrict": true,
-	"__const": true, "__volatile__": true, "__restrict": true, "__restrict__": true,
-}
-
-// typedefNames are the stdint.h and stddef.h names the parser knows. They are the same
-// in every data model.
-var typedefNames = map[string]Kind{
-	"int8_t": Int8, "int16_t": Int16, "int32_t": Int32, "int64_t": Int64,
-	"uint8_t": Uint8, "uint16_t": Uint16, "uint32_t": Uint32, "uint64_t": Uint64,
-	"size_t": Uint64, "ssize_t": Int64, "intptr_t": Int64, "uintptr_t": Uint64, "ptrdiff_t": Int64,
-}
-
-// unsupportedTypes are names of C types jitffi does not model, with the reason.
-var unsupportedTypes = map[string]string{
-	"_Complex":    "_Complex types are not supported",
-	"__complex__": "_Complex types are not supported",
-	"_Imaginary":  "_Imaginary types are not supported",
-	"__int128":    "__int128 is not supported",
-	"__int128_t":  "__int128 is not supported",
-	"__uint128_t": "__int128 is not supported",
-	"_Float16":    "_Float16 is not supported",
-	"__fp16":      "__fp16 is not supported",
-	"__bf16":      "__bf16 is not supported",
-	"_Float128":   "_Float128 is not supported",
-	"__float128":  "__float128 is not supported",
-	"__float80":   "__float80 is not supported",
-	"_Decimal32":  "decimal floating-point types are not supported",
-	"_Decimal64":  "decimal floating-point types are not supported",
-	"_Decimal128": "decimal floating-point types are not supported",
-	"_BitInt":     "_BitInt is not supported",
-	"enum":        "enum types are not supported; use int or a fixed-width integer type",
-	"typedef":     "typedef is not supported; write types out in full",
-}
-
-// basicSpecifiers are the keywords that combine into C's basic types.
-var basicSpecifiers = map[string]bool{
-	"void": true, "char": true, "short": true, "int": true, "long": true, "float": true,
-	"double": true, "signed": true, "unsigned": true, "_Bool": true, "bool": true,
-	"__signed__": true, "__signed": true,
-}
-
-// specs collects the type specifiers of one declaration.
-type specs struct {
-	words []string       // basic specifier keywords, in order
-	count map[string]int // basic specifier keyword counts ("_Bool" counts as "bool")
-	named *Type          // a typedef name's or an aggregate's type
-}
-
 // parseSpecifiers reads the type specifiers and qualifiers of a declaration and returns
 // the type they name.
 func (p *parser) parseSpecifiers() *Type {
@@ -512,107 +328,12 @@ func (p *parser) parseSpecifiers() *Type {
 	return Scalar(sp.kind(p.model))
 }
 
-func describeNamed(t *Type) string {
-	switch t.Kind {
-	case Struct:
-		return "struct"
-	case Union:
-		return "union"
-	}
-	return "typedef name"
-}
-
-func (sp *specs) add(w string) {
-	switch w {
-	case "_Bool":
-		w = "bool"
-	case "__signed__", "__signed":
-		w = "signed"
-	}
-	if sp.count == nil {
-		sp.count = map[string]int{}
-	}
-	sp.words = append(sp.words, w)
-	sp.count[w]++
-}
-
-// check returns an error message if the specifiers so far cannot be part of a C type.
-func (sp *specs) check() string {
-	c := sp.count
-	bad := func() string {
-		return fmt.Sprintf("type specifiers '%s' do not form a C type", strings.Join(sp.words, " "))
-	}
-	for w, n := range c {
-		if n > 1 && !(w == "long" && n == 2) {
-			return bad()
-		}
-	}
-	if c["signed"]+c["unsigned"] > 1 {
-		return bad()
-	}
-	if c["long"] > 0 && c["double"] > 0 {
-		if len(c) == 2 && c["long"] == 1 {
-			return "long double is not supported"
-		}
-		return bad()
-	}
-	// Specifiers that stand alone.
-	for _, w := range []string{"void", "bool", "float", "double"} {
-		if c[w] > 0 && len(sp.words) > 1 {
-			return bad()
-		}
-	}
-	// Each size keyword excludes the others; int goes with short and long, not with char.
-	sizes := 0
-	for _, w := range []string{"char", "short", "long"} {
-		if c[w] > 0 {
-			sizes++
-		}
-	}
-	if sizes > 1 || (c["char"] > 0 && c["int"] > 0) {
-		return bad()
-	}
-	return ""
-}
-
-// kind resolves a valid specifier set to a scalar kind under a data model.
-func (sp *specs) kind(m DataModel) Kind {
-	c := sp.count
-	unsigned := c["unsigned"] > 0
-	pick := func(s, u Kind) Kind {
-		if unsigned {
-			return u
-		}
-		return s
-	}
-	switch {
-	case c["void"] > 0:
-		return Void
-	case c["bool"] > 0:
-		return Bool
-	case c["float"] > 0:
-		return Float32
-	case c["double"] > 0:
-		return Float64
-	case c["char"] > 0:
-		if c["signed"] == 0 && c["unsigned"] == 0 && m == LP64UnsignedChar {
-			return Uint8
-		}
-		return pick(Int8, Uint8)
-	case c["short"] > 0:
-		return pick(Int16, Uint16)
-	case c["long"] == 2 || (c["long"] == 1 && m != LLP64):
-		return pick(Int64, Uint64)
-	}
-	return pick(Int32, Uint32)
-}
-
 // parseAggregate reads a struct or union definition, starting at the keyword.
 func (p *parser) parseAggregate() *Type {
 	kw, kwPos := p.tok.text, p.tok.pos
 	p.depth++
-	if p.depth > maxDepth {
-		p.failf(kwPos, "structs and unions nested more than %d deep", maxDepth)
+	if p.depth > MaxTypeDepth {
+		p.failLimit(kwPos, ErrTooDeep, "structs and unions nested more than %d deep", MaxTypeDepth)
 	}
 	defer func() { p.depth-- }()
 	p.next()
@@ -631,16 +352,16 @@ func (p *parser) parseAggregate() *Type {
 	p.next()
 	var fields []Field
 	var fieldPos []int
-	var total int // running bound on the size, to stop overflow early
+	var total int64 // running bound on the size, to stop overflow early
 	for !p.is("}") {
 		if p.tok.kind == tokEOF {
 			p.expected(fmt.Sprintf("a member or '}' to end the %s", kw))
 		}
 		fs, ps := p.parseMemberDecl(kw)
 		for i, f := range fs {
-			total += f.Type.Size() + f.Type.Align()
-			if total > maxTypeSize {
-				p.failf(ps[i], "%s is larger than %d bytes", kw, maxTypeSize)
+			total += int64(f.Type.Size()) + int64(f.Type.Align())
+			if total > MaxTypeSize {
+				p.failLimit(ps[i], ErrTooLarge, "%s is larger than %d bytes", kw, MaxTypeSize)
 			}
 		}
 		fields = append(fields, fs...)
@@ -669,9 +390,7 @@ func (p *parser) parseAggregate() *Type {
 			t = StructOf(fields...)
 		}
 	}
-	if t.Size() > maxTypeSize {
-		p.failf(kwPos, "%s is larger than %d bytes", kw, maxTypeSize)
-	}
+	p.checkLimits(kwPos, t)
 	return t
 }
 
@@ -806,8 +525,13 @@ func (p *parser) parseArrayDims(t *Type) *Type {
 		if p.tok.kind != tokNumber {
 			p.expected("an array length")
 		}
-		if p.tok.num > maxTypeSize {
-			p.failf(p.tok.pos, "array length %s is larger than %d", p.tok.text, maxTypeSize)
+		if p.tok.num > MaxTypeSize {
+			p.failLimit(p.tok.pos, ErrTooLarge, "array length %s is larger than %d", p.tok.text, MaxTypeSize)
+		}
+		// Checked as the dimensions come, so that a million of them cost no more than
+		// MaxTypeDepth.
+		if t.depth+len(dims) >= MaxTypeDepth {
+			p.failLimit(p.tok.pos, ErrTooDeep, "structs, unions and arrays nested more than %d deep", MaxTypeDepth)
 		}
 		dims = append(dims, int(p.tok.num))
 		poss = append(poss, p.tok.pos)
@@ -815,12 +539,29 @@ func (p *parser) parseArrayDims(t *Type) *Type {
 		p.expect("]", "after the array length")
 	}
 	for i := len(dims) - 1; i >= 0; i-- {
-		if t.Size() > 0 && dims[i] > maxTypeSize/t.Size() {
-			p.failf(poss[i], "array is larger than %d bytes", maxTypeSize)
+		if t.Size() > 0 && dims[i] > MaxTypeSize/t.Size() {
+			p.failLimit(poss[i], ErrTooLarge, "array is larger than %d bytes", MaxTypeSize)
 		}
 		t = ArrayOf(t, dims[i])
+		p.checkLimits(poss[i], t)
 	}
 	return t
+}
+
+// checkLimits fails at pos if the constructors found that t breaks a limit of the type
+// model: too large, nested too deep, or too many members in all (a member declared with
+// several names counts once per name, so that "struct{...} a, b;" nested 20 deep holds
+// a million members).
+func (p *parser) checkLimits(pos int, t *Type) {
+	if t.err != nil {
+		p.failLimit(pos, t.err.kind, "%s", t.err.msg)
+	}
+}
+
+// failLimit is failf for text beyond a limit of the type model, kind being ErrTooLarge
+// or ErrTooDeep.
+func (p *parser) failLimit(pos int, kind error, format string, args ...any) {
+	panic(bailout{&ParseError{Text: p.text, Pos: pos, Msg: fmt.Sprintf(format, args...), Err: kind}})
 }
 
 // checkDuplicates rejects a struct or union with two members of the same name, counting

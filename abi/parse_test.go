@@ -456,3 +456,59 @@ func FuzzParseSignature(f *testing.F) {
 		checkPrintParse(t, sig)
 	})
 }
+
+// TestParserLimits checks the parser against the same limits: sizes, nesting of every
+// kind (array dimensions were not counted: three million of them parsed, and binding
+// the result overflowed the goroutine stack), and members shared by several declarators.
+func TestParserLimits(t *testing.T) {
+	dims := func(n int) string { return "int32_t (struct{int a" + strings.Repeat("[1]", n) + ";})" }
+	if _, err := abi.ParseSignature(dims(abi.MaxTypeDepth - 1)); err != nil {
+		t.Errorf("struct of a %d-dimensional array (depth %d): %v", abi.MaxTypeDepth-1, abi.MaxTypeDepth, err)
+	}
+	for _, n := range []int{abi.MaxTypeDepth, 3_000_000} {
+		_, err := abi.ParseSignature(dims(n))
+		var pe *abi.ParseError
+		if !errors.As(err, &pe) || !errors.Is(err, abi.ErrTooDeep) || !strings.Contains(pe.Msg, "nested more than") {
+			t.Errorf("struct of a %d-dimensional array: %v, want a ParseError wrapping ErrTooDeep", n, short(err))
+		} else if len(err.Error()) > 300 {
+			t.Errorf("struct of a %d-dimensional array: the message quotes all the text: %d bytes", n, len(err.Error()))
+		}
+	}
+	// 70 structs, each holding a 2-dimensional array of the next: depth 210.
+	mixed := "int32_t (" + strings.Repeat("struct{int x; ", 70) + "int y;" + strings.Repeat("} s[1][1];", 69) + "})"
+	if _, err := abi.ParseSignature(mixed); !errors.Is(err, abi.ErrTooDeep) {
+		t.Errorf("70 structs each holding a 2-dimensional array of the next: %v, want ErrTooDeep", short(err))
+	}
+	if _, err := abi.ParseSignature("int32_t (" + strings.Repeat("struct{int x; ", 60) + "int y;" + strings.Repeat("} s[1][1];", 59) + "})"); err != nil {
+		t.Errorf("60 such structs (depth 180): %v", short(err))
+	}
+	// Each level holds the one below twice: 20 levels of text, a million members.
+	shared := "struct{int32_t x;}"
+	for range 20 {
+		shared = "struct{" + shared + " a, b;}"
+	}
+	if _, err := abi.ParseSignature("void (" + shared + ")"); !errors.Is(err, abi.ErrTooDeep) || !strings.Contains(err.Error(), "members") {
+		t.Errorf("20 levels of two members each: %v, want ErrTooDeep for too many members", short(err))
+	}
+	for _, text := range []string{
+		"void (struct{char a[2147483647]; char b;})",
+		"void (struct{struct{char a[1073741824];} a[2];})",
+		"void (struct{char a[65536][65536];})",
+	} {
+		if _, err := abi.ParseSignature(text); err == nil || !strings.Contains(err.Error(), "larger than") {
+			t.Errorf("%s: %v, want too large", text, err)
+		}
+	}
+}
+
+// short cuts an error message down for a test log: a parse error quotes its text.
+func short(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	s := err.Error()
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}

@@ -267,54 +267,17 @@ var ErrUnsupportedABI = fmt.Errorf("abi: calling convention not supported yet")
 // classifiers holds one classifier per ABI; each ABI's file registers its own.
 var classifiers = map[ABI]func(*Signature) (*Plan, error){}
 
-// Classify returns the call plan for sig under the given calling convention.
+// Classify returns the call plan for sig under the given calling convention. It refuses,
+// with an error, a signature CheckSignature refuses.
 func Classify(sig *Signature, a ABI) (*Plan, error) {
 	c, ok := classifiers[a]
 	if !ok {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedABI, a)
 	}
-	if err := checkSignature(sig); err != nil {
+	if err := CheckSignature(sig); err != nil {
 		return nil, err
 	}
 	return c(sig)
-}
-
-// checkSignature rejects signatures no C compiler would accept.
-func checkSignature(sig *Signature) error {
-	if sig.Result == nil {
-		return fmt.Errorf("abi: signature has no result type (use void)")
-	}
-	if sig.Fixed > len(sig.Params) || sig.Fixed < -1 {
-		return fmt.Errorf("abi: variadic split %d out of range for %d parameters", sig.Fixed, len(sig.Params))
-	}
-	// Fixed's zero value would otherwise make every Signature literal that forgot it a
-	// variadic call, silently promoting floats; C before C23 has no variadic function
-	// without a named parameter, and gcc 12 cannot define one.
-	if sig.Fixed == 0 {
-		return fmt.Errorf("abi: Fixed is 0: a variadic function needs at least one fixed parameter (set Fixed to -1 for a function that is not variadic)")
-	}
-	// Hand-made types can be malformed in ways the constructors never produce; every
-	// classifier relies on what these checks establish.
-	if err := checkWellFormed(sig.Result, "the result"); err != nil {
-		return err
-	}
-	if sig.Result.Kind == Array {
-		return fmt.Errorf("abi: a C function cannot return an array")
-	}
-	for i, p := range sig.Params {
-		switch {
-		case p == nil:
-			return fmt.Errorf("abi: parameter %d has no type", i)
-		case p.Kind == Void:
-			return fmt.Errorf("abi: parameter %d is void", i)
-		case p.Kind == Array:
-			return fmt.Errorf("abi: parameter %d is an array; C passes arrays as pointers", i)
-		}
-		if err := checkWellFormed(p, fmt.Sprintf("parameter %d", i)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // promoted returns the type parameter i of sig is passed as, after C's default argument

@@ -19,32 +19,37 @@ var canonicalNames = [...]string{
 //	struct __attribute__((packed, aligned(16))) {int8_t c; int32_t i;}
 //
 // Unnamed members are printed without a name; an array type on its own prints as
-// "float[3]".
+// "float[3]". A type beyond MaxTypeDepth or MaxMembers (one that contains itself, say)
+// prints "…" where the limit is reached.
 func (t *Type) String() string {
-	var b strings.Builder
-	writeType(&b, t)
-	return b.String()
+	p := printer{left: MaxMembers + 1}
+	p.writeType(t, 1)
+	return p.b.String()
 }
 
 // String returns the signature in the canonical text ParseSignature reads back, such as
 // "int32_t (void*, ..., double)" for a variadic call or "void (void)" for a function
 // without parameters.
 func (s *Signature) String() string {
-	var b strings.Builder
-	writeType(&b, s.Result)
+	if s == nil {
+		return "<nil>"
+	}
+	p := printer{left: MaxMembers + 1}
+	b := &p.b
+	p.writeType(s.Result, 1)
 	b.WriteString(" (")
 	fixed := min(s.Fixed, len(s.Params))
 	if len(s.Params) == 0 && fixed < 0 {
 		b.WriteString("void")
 	}
-	for i, p := range s.Params {
+	for i, t := range s.Params {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		if i == fixed {
 			b.WriteString("..., ")
 		}
-		writeType(&b, p)
+		p.writeType(t, 1)
 	}
 	if fixed == len(s.Params) {
 		if fixed > 0 {
@@ -56,15 +61,28 @@ func (s *Signature) String() string {
 	return b.String()
 }
 
-func writeType(b *strings.Builder, t *Type) {
+// A printer writes types, and stops descending where a walk of the type would break
+// MaxTypeDepth or MaxMembers.
+type printer struct {
+	b    strings.Builder
+	left int // types still allowed to be printed
+}
+
+// writeType writes t, found at nesting level level.
+func (p *printer) writeType(t *Type, level int) {
+	b := &p.b
+	if p.left--; p.left < 0 || level > MaxTypeDepth+1 {
+		b.WriteString("…")
+		return
+	}
 	switch {
 	case t == nil:
 		b.WriteString("<nil>")
 	case t.Kind == Struct || t.Kind == Union:
-		writeAggregate(b, t)
+		p.writeAggregate(t, level)
 	case t.Kind == Array:
 		elem, dims := splitArray(t)
-		writeType(b, elem)
+		p.writeType(elem, level+len(dims))
 		writeDims(b, dims)
 	case int(t.Kind) < len(canonicalNames):
 		b.WriteString(canonicalNames[t.Kind])
@@ -73,7 +91,8 @@ func writeType(b *strings.Builder, t *Type) {
 	}
 }
 
-func writeAggregate(b *strings.Builder, t *Type) {
+func (p *printer) writeAggregate(t *Type, level int) {
+	b := &p.b
 	if t.Kind == Union {
 		b.WriteString("union")
 	} else {
@@ -100,7 +119,7 @@ func writeAggregate(b *strings.Builder, t *Type) {
 			b.WriteString(" ")
 		}
 		elem, dims := splitArray(f.Type)
-		writeType(b, elem)
+		p.writeType(elem, level+1+len(dims))
 		if f.Name != "" {
 			b.WriteString(" ")
 			b.WriteString(f.Name)
@@ -112,10 +131,11 @@ func writeAggregate(b *strings.Builder, t *Type) {
 }
 
 // splitArray returns the innermost element type of a (possibly nested) array and the
-// lengths from the outermost in: float[3][2] is 3 arrays of 2 floats.
+// lengths from the outermost in: float[3][2] is 3 arrays of 2 floats. It stops after
+// MaxTypeDepth+1 dimensions, which only a type beyond the limit has.
 func splitArray(t *Type) (*Type, []int) {
 	var dims []int
-	for t != nil && t.Kind == Array {
+	for t != nil && t.Kind == Array && len(dims) <= MaxTypeDepth {
 		dims = append(dims, t.Len)
 		t = t.Elem
 	}

@@ -1,7 +1,5 @@
 package abi
 
-import "fmt"
-
 // This file implements the x86-64 System V psABI, section 3.2.3 "Parameter Passing", as
 // gcc 12 implements it (gcc is the oracle where the document is vague). It is portable:
 // nothing here depends on the host, so SysV plans can be made and tested anywhere.
@@ -18,13 +16,6 @@ const (
 	sysvNone sysvClass = iota
 	sysvSSE
 	sysvInteger
-)
-
-var (
-	sysvIntArgRegs    = [...]Reg{RDI, RSI, RDX, RCX, R8, R9}
-	sysvSSEArgRegs    = [...]Reg{XMM0, XMM1, XMM2, XMM3, XMM4, XMM5, XMM6, XMM7}
-	sysvIntResultRegs = [...]Reg{RAX, RDX}
-	sysvSSEResultRegs = [...]Reg{XMM0, XMM1}
 )
 
 // sysvEightbytes classifies a value of type t. It returns the class of each eightbyte, or
@@ -160,46 +151,6 @@ func sysvCount(classes []sysvClass) (ints, sses int) {
 		}
 	}
 	return ints, sses
-}
-
-// checkWellFormed rejects hand-made types that no C declaration produces (no size, zero
-// alignment, misplaced members); Classify runs it before any classifier.
-func checkWellFormed(t *Type, what string) error {
-	switch {
-	case t == nil:
-		return fmt.Errorf("abi: %s has a member with no type", what)
-	case t.Kind > Array:
-		return fmt.Errorf("abi: %s has a member of unknown kind %v", what, t.Kind)
-	case t.Kind.IsScalar():
-		// A scalar made as a literal rather than with Scalar has no size, and the
-		// classifier divides by it.
-		if s := Scalar(t.Kind); t.Size() != s.Size() || t.Align() != s.Align() {
-			return fmt.Errorf("abi: %s has a %v not made with abi.Scalar", what, t.Kind)
-		}
-	case t.Align() < 1 || t.Align()&(t.Align()-1) != 0:
-		return fmt.Errorf("abi: %s has a %v with alignment %d", what, t.Kind, t.Align())
-	case t.Kind == Array:
-		if t.Elem == nil || t.Len < 0 {
-			return fmt.Errorf("abi: %s has a malformed array", what)
-		}
-		if t.Elem.Kind == Void {
-			return fmt.Errorf("abi: %s has an array of void", what)
-		}
-		return checkWellFormed(t.Elem, what)
-	case t.Kind.IsAggregate():
-		for _, f := range t.Fields {
-			if f.Type != nil && f.Type.Kind == Void {
-				return fmt.Errorf("abi: %s has a void member %q", what, f.Name)
-			}
-			if f.Type == nil || f.Offset < 0 || f.Offset+f.Type.Size() > t.Size() {
-				return fmt.Errorf("abi: %s has a malformed member %q", what, f.Name)
-			}
-			if err := checkWellFormed(f.Type, what); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // classifySysV places every argument and the result of sig under the SysV psABI.

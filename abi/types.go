@@ -63,7 +63,10 @@ func (k Kind) IsAggregate() bool { return k == Struct || k == Union || k == Arra
 
 // A Type is a C type with its size, alignment and, for aggregates, the offsets of its
 // fields, laid out exactly as gcc lays it out on LP64 targets. Types are immutable once
-// made; build them with the constructors (Scalar, StructOf, UnionOf, ArrayOf, ...).
+// made; build them with the constructors (Scalar, StructOf, UnionOf, ArrayOf, ...). A
+// type beyond the limits MaxTypeSize, MaxTypeDepth and MaxMembers is still made, with
+// sizes that never wrap around, but it carries an error that CheckType and Classify
+// report.
 type Type struct {
 	Kind Kind
 	// Fields holds a struct's or union's members with their offsets.
@@ -77,6 +80,10 @@ type Type struct {
 	AlignAttr int
 
 	size, align int
+	// depth and members are the nesting depth and member count (see MaxTypeDepth and
+	// MaxMembers) the constructors computed; err is the limit or rule the type breaks.
+	depth, members int
+	err            *typeError
 }
 
 // A Field is one member of a struct or union.
@@ -112,7 +119,8 @@ func Scalar(k Kind) *Type {
 	return scalars[k]
 }
 
-// Size returns the type's size in bytes (sizeof).
+// Size returns the type's size in bytes (sizeof). It is never negative nor larger than
+// MaxTypeSize; for a type beyond that limit it is MaxTypeSize and CheckType says why.
 func (t *Type) Size() int { return t.size }
 
 // Align returns the type's alignment in bytes (_Alignof).
@@ -133,19 +141,23 @@ func AlignedStructOf(align int, packed bool, fields ...Field) *Type {
 
 func structOf(fields []Field, packed bool, alignAttr int) *Type {
 	t := &Type{Kind: Struct, Packed: packed, AlignAttr: alignAttr, Fields: make([]Field, len(fields))}
-	off, align := 0, 1
+	var m measure
+	off, align := int64(0), int64(1)
 	for i, f := range fields {
-		a := f.Type.align
+		t.Fields[i] = Field{Name: f.Name, Type: f.Type}
+		if !m.member(f) {
+			continue
+		}
+		a := int64(f.Type.align)
 		if packed {
 			a = 1
 		}
-		off = alignUp(off, a)
-		t.Fields[i] = Field{Name: f.Name, Type: f.Type, Offset: off}
-		off += f.Type.size
+		off = alignUp64(off, a)
+		t.Fields[i].Offset = int(min(off, MaxTypeSize))
+		off = addSat(off, int64(f.Type.size))
 		align = max(align, a)
 	}
-	align = max(align, alignAttr)
-	t.size, t.align = alignUp(off, align), align
+	m.finish(t, off, align, alignAttr)
 	return t
 }
 
@@ -157,37 +169,126 @@ func AlignedUnionOf(align int, fields ...Field) *Type { return unionOf(fields, a
 
 func unionOf(fields []Field, alignAttr int) *Type {
 	t := &Type{Kind: Union, AlignAttr: alignAttr, Fields: make([]Field, len(fields))}
-	size, align := 0, 1
+	var m measure
+	size, align := int64(0), int64(1)
 	for i, f := range fields {
 		t.Fields[i] = Field{Name: f.Name, Type: f.Type}
-		size = max(size, f.Type.size)
-		align = max(align, f.Type.align)
+		if !m.member(f) {
+			continue
+		}
+		size = max(size, int64(f.Type.size))
+		align = max(align, int64(f.Type.align))
 	}
-	align = max(align, alignAttr)
-	t.size, t.align = alignUp(size, align), align
+	m.finish(t, size, align, alignAttr)
 	return t
 }
 
 // ArrayOf returns the array type elem[n]. Arrays appear as struct or union members.
 func ArrayOf(elem *Type, n int) *Type {
-	return &Type{Kind: Array, Elem: elem, Len: n, size: elem.size * n, align: elem.align}
+	t := &Type{Kind: Array, Elem: elem, Len: n}
+	var m measure
+	size, align := int64(0), int64(1)
+	switch {
+	case n < 0:
+		m.fail(typeErrorf(ErrMalformed, "%s: array length %d is negative", brief(t), n))
+	case n > MaxTypeSize:
+		m.fail(typeErrorf(ErrTooLarge, "%s: array length %d is larger than %d", brief(t), n, MaxTypeSize))
+	}
+	if m.member(Field{Type: elem}) {
+		if elem.Kind == Void {
+			m.fail(typeErrorf(ErrMalformed, "array of void"))
+		}
+		size, align = mulSat(int64(elem.size), int64(max(n, 0))), int64(elem.align)
+	}
+	m.finish(t, size, align, 0)
+	return t
 }
 
-// Equal reports whether a and b are the same type, member names included.
+// A measure accumulates what a constructor learns from the members of a new aggregate:
+// its depth, its member count and the first limit or rule broken.
+type measure struct {
+	depth, members int
+	err            *typeError
+}
+
+func (m *measure) fail(err *typeError) {
+	if m.err == nil {
+		m.err = err
+	}
+}
+
+// member takes in one member and reports whether its size and alignment can be used.
+func (m *measure) member(f Field) bool {
+	t := f.Type
+	if t == nil {
+		m.fail(typeErrorf(ErrMalformed, "member %q has no type", f.Name))
+		return false
+	}
+	m.depth = max(m.depth, t.depth)
+	m.members = min(m.members+1+t.members, MaxMembers+1)
+	if t.err != nil {
+		m.fail(t.err)
+	}
+	if !isPowerOfTwo(t.align) || t.align > MaxTypeSize || t.size < 0 || t.size > MaxTypeSize {
+		// Only a struct literal or a copy of a Type changed by hand gets here.
+		m.fail(typeErrorf(ErrMalformed, "member %q (%v) was not made by abi's constructors (size %d, alignment %d)", f.Name, t.Kind, t.size, t.align))
+		return false
+	}
+	return true
+}
+
+// finish sets t's size, alignment, depth and member count, and its error if it breaks a
+// limit or its members did.
+func (m *measure) finish(t *Type, size, align int64, alignAttr int) {
+	if alignAttr != 0 {
+		switch {
+		case !isPowerOfTwo(alignAttr):
+			m.fail(typeErrorf(ErrMalformed, "aligned(%d) is not a power of two", alignAttr))
+		case alignAttr > MaxTypeSize:
+			m.fail(typeErrorf(ErrTooLarge, "aligned(%d) is larger than %d", alignAttr, MaxTypeSize))
+		default:
+			align = max(align, int64(alignAttr))
+		}
+	}
+	size = alignUp64(size, align)
+	t.size, t.align = int(min(size, MaxTypeSize)), int(align)
+	t.depth, t.members = min(m.depth+1, MaxTypeDepth+1), m.members
+	switch {
+	case m.err != nil:
+		t.err = m.err
+	case size > MaxTypeSize:
+		t.err = typeErrorf(ErrTooLarge, "%s is larger than %d bytes", brief(t), MaxTypeSize)
+	case t.depth > MaxTypeDepth:
+		t.err = typeErrorf(ErrTooDeep, "structs, unions and arrays nested more than %d deep", MaxTypeDepth)
+	case t.members > MaxMembers:
+		t.err = typeErrorf(ErrTooDeep, "more than %d members in all", MaxMembers)
+	}
+}
+
+// Equal reports whether a and b are the same type, member names included. Types beyond
+// MaxTypeDepth or MaxMembers are equal only when they are the same *Type.
 func Equal(a, b *Type) bool {
+	left := MaxMembers + 1
+	return equal(a, b, 1, &left)
+}
+
+func equal(a, b *Type, level int, left *int) bool {
 	if a == b {
 		return true
+	}
+	if *left--; *left < 0 || level > MaxTypeDepth+1 {
+		return false
 	}
 	if a == nil || b == nil || a.Kind != b.Kind || a.size != b.size || a.align != b.align ||
 		a.Packed != b.Packed || a.AlignAttr != b.AlignAttr || a.Len != b.Len || len(a.Fields) != len(b.Fields) {
 		return false
 	}
-	if a.Kind == Array && !Equal(a.Elem, b.Elem) {
+	if a.Kind == Array && !equal(a.Elem, b.Elem, level+1, left) {
 		return false
 	}
 	for i := range a.Fields {
 		fa, fb := a.Fields[i], b.Fields[i]
-		if fa.Name != fb.Name || fa.Offset != fb.Offset || !Equal(fa.Type, fb.Type) {
+		if fa.Name != fb.Name || fa.Offset != fb.Offset || !equal(fa.Type, fb.Type, level+1, left) {
 			return false
 		}
 	}
@@ -212,6 +313,9 @@ func (s *Signature) IsVariadic() bool { return s.Fixed >= 0 }
 
 // EqualSignatures reports whether a and b describe the same call.
 func EqualSignatures(a, b *Signature) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
 	if a.Fixed != b.Fixed || len(a.Params) != len(b.Params) || !Equal(a.Result, b.Result) {
 		return false
 	}

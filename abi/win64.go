@@ -19,11 +19,6 @@ const (
 	win64CopyAlign = 16
 )
 
-var (
-	win64IntArgRegs   = [win64Slots]Reg{RCX, RDX, R8, R9}
-	win64FloatArgRegs = [win64Slots]Reg{XMM0, XMM1, XMM2, XMM3}
-)
-
 // win64ByValue reports whether a value of the given size travels as itself, in one
 // register or stack slot. Every other size, zero included (gcc passes a GNU C empty
 // struct as a pointer to an empty copy), is passed by reference.
@@ -62,7 +57,7 @@ func classifyWin64(sig *Signature) (*Plan, error) {
 		p.Result.Parts = []Part{{Size: r.Size(), Reg: RAX}}
 		p.Result.Extend = sysvExtension(r.Kind)
 	default:
-		p.Result.Indirect, p.Result.HiddenReg, p.Result.ReturnedIn = true, RCX, RAX
+		p.Result.Indirect, p.Result.HiddenReg, p.Result.ReturnedIn = true, win64IntArgRegs[0], RAX
 		slot++
 	}
 

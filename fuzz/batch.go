@@ -22,9 +22,13 @@ const (
 	// SetAside: jitffi agrees with gcc but not with clang, so the compilers disagree; or
 	// jitffi fails against gcc's fixture and so does gcc's own call of it.
 	SetAside
+	// Unjudged: the fuzzer could not check the case (a fixture without the symbols the
+	// check reads, a compiler's output without the function or call it looks for): a
+	// failure of the fuzzer's own, which says nothing about jitffi.
+	Unjudged
 )
 
-var verdictNames = [...]string{"pass", "MISMATCH", "set aside"}
+var verdictNames = [...]string{"pass", "MISMATCH", "set aside", "not judged"}
 
 func (v Verdict) String() string { return verdictNames[v] }
 
@@ -163,8 +167,12 @@ func judge(c Case, byCompiler []error) Result {
 		r.SecondRan, r.Second = true, byCompiler[1]
 	}
 	switch {
+	case isHarness(r.Ref):
+		r.Verdict = Unjudged
 	case r.Ref != nil:
 		r.Verdict = Mismatch
+	case isHarness(r.Second):
+		r.Verdict = Unjudged
 	case r.Second != nil:
 		r.Verdict = SetAside
 	}

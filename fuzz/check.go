@@ -27,8 +27,21 @@ func nativeAvailable() error {
 
 // A Problem is what a check found wrong with one case on one fixture build.
 type Problem struct {
-	Kind string // "bind", "calls", "value", "crash", "compile"
+	// Kind is "bind", "calls", "value", "crash", "compile" or "plan" for a finding about
+	// jitffi, and Harness when the check itself could not be made.
+	Kind string
 	Msg  string
+}
+
+// Harness is the Kind of a Problem of the fuzzer's own: the case could not be checked
+// (a symbol missing from the fixture, a function or call missing from a compiler's
+// output), which makes it Unjudged rather than a mismatch.
+const Harness = "harness"
+
+// isHarness reports whether err is a Problem of the fuzzer's own.
+func isHarness(err error) bool {
+	var p *Problem
+	return errors.As(err, &p) && p.Kind == Harness
 }
 
 func (p *Problem) Error() string { return p.Kind + ": " + p.Msg }
@@ -39,17 +52,22 @@ func (p *Problem) Error() string { return p.Kind + ": " + p.Msg }
 // frame the C value does not own holds garbage, so a stub that reads past a value shows.
 // It returns nil, or a *Problem for the first difference.
 func CheckCase(lib *jitffi.Library, c ctest.Case, argSeed uint64, opts ...jitffi.Option) error {
+	// A symbol missing from the fixture (a flag such as -fvisibility=hidden) is the
+	// harness's failure; any other refusal to bind is jitffi's.
 	d, err := jitffi.BindDynamic(lib, c.Name, c.Sig, opts...)
+	if errors.Is(err, jitffi.ErrSymbolNotFound) {
+		return &Problem{Harness, "the fixture lacks the callee: " + err.Error()}
+	}
 	if err != nil {
 		return &Problem{"bind", err.Error()}
 	}
 	recAddr, err := lib.Lookup(c.Name + "_rec")
 	if err != nil {
-		return &Problem{"bind", err.Error()}
+		return &Problem{Harness, "the fixture lacks the callee's record: " + err.Error()}
 	}
 	callsAddr, err := lib.Lookup(c.Name + "_calls")
 	if err != nil {
-		return &Problem{"bind", err.Error()}
+		return &Problem{Harness, "the fixture lacks the callee's call count: " + err.Error()}
 	}
 	args := ctest.CallArgs(c.Sig, argSeed)
 	fr := d.NewFrame()

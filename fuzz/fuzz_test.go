@@ -57,6 +57,9 @@ func TestSmoke(t *testing.T) {
 				r.Target.Report(&b, m)
 				t.Errorf("%s", b.String())
 			}
+			for _, u := range sum.Unjudged {
+				t.Errorf("%s not judged: %v %v", u.Case.ID, u.Ref, u.Second)
+			}
 			t.Logf("%d checked, %d mismatches, %d set aside", sum.Checked, len(sum.Mismatches), len(sum.SetAside))
 		})
 	}
@@ -86,7 +89,7 @@ func TestRegressions(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, x := range res {
-				if x.Verdict == Mismatch {
+				if x.Verdict == Mismatch || x.Verdict == Unjudged {
 					var b bytesBuffer
 					r.Target.Report(&b, x)
 					t.Errorf("%s", b.String())

@@ -17,12 +17,19 @@ type Summary struct {
 	Checked    int
 	Mismatches []Result
 	SetAside   []Result
-	Elapsed    time.Duration
+	// Unjudged are the cases the fuzzer could not check (see Unjudged); they count
+	// neither for nor against jitffi.
+	Unjudged []Result
+	Elapsed  time.Duration
 }
 
 // Add counts res.
 func (s *Summary) Add(res []Result) {
 	for _, r := range res {
+		if r.Verdict == Unjudged {
+			s.Unjudged = append(s.Unjudged, r)
+			continue
+		}
 		s.Checked++
 		switch r.Verdict {
 		case Mismatch:
@@ -47,8 +54,12 @@ func (s *Summary) String() string {
 	if s.Elapsed > 0 {
 		rate = float64(s.Checked) / s.Elapsed.Seconds()
 	}
-	return fmt.Sprintf("%-11s checked %6d  mismatches %3d  set aside %3d  seed %s  (%.1fs, %.0f/s)",
-		s.Target, s.Checked, len(s.Mismatches), len(s.SetAside), seed, s.Elapsed.Seconds(), rate)
+	unjudged := ""
+	if len(s.Unjudged) > 0 {
+		unjudged = fmt.Sprintf("  not judged %d (the fuzzer's failures, not jitffi's)", len(s.Unjudged))
+	}
+	return fmt.Sprintf("%-11s checked %6d  mismatches %3d  set aside %3d  seed %s  (%.1fs, %.0f/s)%s",
+		s.Target, s.Checked, len(s.Mismatches), len(s.SetAside), seed, s.Elapsed.Seconds(), rate, unjudged)
 }
 
 // Run checks cases 0..n-1 of seed in batches of batch cases, running up to parallel

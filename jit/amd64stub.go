@@ -22,17 +22,11 @@ package jit
 // copies), using only scratch registers no plan passes arguments in; then the register
 // arguments; then al for variadic SysV calls, right before the call.
 
-import (
-	"fmt"
-
-	"github.com/jitffi/jitffi/abi"
-)
+import "github.com/jitffi/jitffi/abi"
 
 const (
 	// callAlign is the stack alignment both conventions require at a call.
 	callAlign = 16
-	// win64Shadow is the space a Win64 caller must leave above the return address.
-	win64Shadow = 32
 	// stackProbePage is the guard-page size: a stack frame larger than this is touched
 	// page by page while it is allocated, as Windows requires (its stacks grow only
 	// through the guard page below the committed part).
@@ -84,12 +78,12 @@ type amd64Stub struct {
 
 // assembleAMD64 emits and assembles the stub for a SysV or Win64 plan.
 func assembleAMD64(plan *abi.Plan, opts Options) ([]byte, error) {
+	if err := checkPlan(plan, opts, &amd64Rules); err != nil {
+		return nil, err
+	}
 	s := &amd64Stub{plan: plan, opts: opts, entry: opts.Entry}
 	if s.entry == 0 {
 		s.entry = plan.ABI
-	}
-	if err := s.check(); err != nil {
-		return nil, err
 	}
 	s.layout = LayoutOf(plan.Sig)
 	s.placeFrame()
@@ -110,117 +104,6 @@ func assembleAMD64(plan *abi.Plan, opts Options) ([]byte, error) {
 	s.epilogue()
 	// The bytes belong to a symbol made for this stub alone, so the caller may keep them.
 	return a.assemble()
-}
-
-// check rejects plans and options the emitter cannot honour, and plans whose areas are
-// inconsistent (a stub must never write outside its own frame).
-func (s *amd64Stub) check() error {
-	p := s.plan
-	if s.entry != abi.SysV && s.entry != abi.Win64 {
-		return fmt.Errorf("jit: a stub for a %v plan cannot be entered with the %v convention", p.ABI, s.entry)
-	}
-	if p.Sig == nil || len(p.Args) != len(p.Sig.Params) {
-		return fmt.Errorf("jit: plan does not match its signature")
-	}
-	if s.opts.Errno != NoErrno && s.opts.ErrnoFunc == 0 {
-		return fmt.Errorf("jit: errno capture needs ErrnoFunc")
-	}
-	if s.opts.Errno > ErrnoValue {
-		return fmt.Errorf("jit: unknown errno kind %d", s.opts.Errno)
-	}
-	if p.StackSize < 0 || p.ShadowSize < 0 || p.CopySize < 0 || p.StackSize%eightbyte != 0 {
-		return fmt.Errorf("jit: plan has a malformed stack area")
-	}
-	for _, align := range []int{p.StackAlign, p.CopyAlign} {
-		if align < 0 || align&(align-1) != 0 {
-			return fmt.Errorf("jit: plan alignment %d is not a power of two", align)
-		}
-	}
-	for i := range p.Args {
-		if err := s.checkArg(i); err != nil {
-			return fmt.Errorf("jit: argument %d: %w", i, err)
-		}
-	}
-	r := &p.Result
-	if r.Indirect && (r.HiddenReg < abi.RAX || r.HiddenReg > abi.R15) {
-		return fmt.Errorf("jit: indirect result needs a general register for its address")
-	}
-	for _, part := range r.Parts {
-		if err := checkPart(part, p.Sig.Result.Size()); err != nil {
-			return fmt.Errorf("jit: result: %w", err)
-		}
-	}
-	return nil
-}
-
-// checkArg checks that argument i reads only its own frame slot and writes only its own
-// part of the stack and copy areas.
-func (s *amd64Stub) checkArg(i int) error {
-	p, arg := s.plan, &s.plan.Args[i]
-	size := p.Sig.Params[i].Size()
-	passed := size // the size after promotion, which register parts describe
-	if arg.Type != nil {
-		passed = arg.Type.Size()
-	}
-	if arg.Promoted && arg.Type != nil && !promotionKnown(p.Sig.Params[i].Kind, arg.Type.Kind) {
-		return fmt.Errorf("unsupported promotion from %v to %v", p.Sig.Params[i].Kind, arg.Type.Kind)
-	}
-	within := func(off, n, area int) bool { return off >= 0 && n >= 0 && off+n <= area }
-	switch arg.Passing {
-	case abi.InRegisters:
-		for _, part := range arg.Parts {
-			if err := checkPart(part, passed); err != nil {
-				return err
-			}
-		}
-	case abi.OnStack:
-		if arg.StackOffset%eightbyte != 0 || !within(arg.StackOffset, alignUp(arg.StackSize, eightbyte), p.StackSize) {
-			return fmt.Errorf("stack slot [%d,+%d) outside the %d-byte area", arg.StackOffset, arg.StackSize, p.StackSize)
-		}
-	case abi.ByReference:
-		if !within(arg.CopyOffset, alignUp(size, eightbyte), alignUp(p.CopySize, eightbyte)) || arg.CopyOffset%eightbyte != 0 {
-			return fmt.Errorf("copy [%d,+%d) outside the %d-byte area", arg.CopyOffset, size, p.CopySize)
-		}
-		if arg.PointerReg == abi.NoReg && !within(arg.StackOffset, eightbyte, p.StackSize) {
-			return fmt.Errorf("pointer slot %d outside the %d-byte stack area", arg.StackOffset, p.StackSize)
-		}
-		if arg.PointerReg != abi.NoReg && (arg.PointerReg < abi.RAX || arg.PointerReg > abi.R15) {
-			return fmt.Errorf("pointer register %v is not a general register", arg.PointerReg)
-		}
-	case abi.Ignored:
-	default:
-		return fmt.Errorf("unknown passing %d", arg.Passing)
-	}
-	return nil
-}
-
-// promotionKnown reports whether the emitter implements C's default argument promotion
-// from one kind to another: float to double, and narrow integers to int.
-func promotionKnown(from, to abi.Kind) bool {
-	return (from == abi.Float32 && to == abi.Float64) ||
-		(from.IsInteger() && to.IsInteger() && from != abi.Int64 && from != abi.Uint64)
-}
-
-// checkPart checks that a register part lies within a value of the given size and that
-// the emitter knows how to move it.
-func checkPart(part abi.Part, size int) error {
-	if part.Offset < 0 || part.Size <= 0 || part.Size > eightbyte || part.Offset+part.Size > size {
-		return fmt.Errorf("part [%d,+%d) does not fit a %d-byte value", part.Offset, part.Size, size)
-	}
-	isGPR := func(r abi.Reg) bool { return r >= abi.RAX && r <= abi.R15 }
-	isXMM := func(r abi.Reg) bool { return r >= abi.XMM0 && r <= abi.XMM15 }
-	switch {
-	case isXMM(part.Reg):
-		if part.Size != dwordSize && part.Size != qwordSize {
-			return fmt.Errorf("%d-byte part in %v", part.Size, part.Reg)
-		}
-	case !isGPR(part.Reg):
-		return fmt.Errorf("part in %v, not an amd64 register", part.Reg)
-	}
-	if part.Dup != abi.NoReg && !isGPR(part.Dup) && !isXMM(part.Dup) {
-		return fmt.Errorf("duplicate in %v, not an amd64 register", part.Dup)
-	}
-	return nil
 }
 
 // placeFrame lays out the stub's own stack frame (see the file comment).
@@ -248,14 +131,14 @@ func (s *amd64Stub) placeFrame() {
 	s.copyBase = alignUp(end, max(callAlign, p.CopyAlign))
 	end = s.copyBase + alignUp(p.CopySize, eightbyte)
 	s.resultBuf = -1
-	if r := p.Result; r.Indirect && (r.Type.Align() > frameSlotAlign || s.followsStack()) {
+	if rt := resultType(p); p.Result.Indirect && (rt.Align() > frameSlotAlign || s.followsStack()) {
 		// The frame slot is only 8-aligned, but a callee may store an over-aligned
 		// result with aligned vector stores; and the frame may move during the call
 		// when the stub follows the goroutine stack. Either way the callee writes to a
 		// buffer here, on the system stack, which the stub then copies to the slot.
-		s.resultBuf = alignUp(end, max(r.Type.Align(), eightbyte))
-		s.frameAlign = max(s.frameAlign, r.Type.Align())
-		end = s.resultBuf + alignUp(r.Type.Size(), eightbyte)
+		s.resultBuf = alignUp(end, max(rt.Align(), eightbyte))
+		s.frameAlign = max(s.frameAlign, rt.Align())
+		end = s.resultBuf + alignUp(rt.Size(), eightbyte)
 	}
 	s.resultSave = -1
 	if s.followsStack() {
@@ -265,7 +148,7 @@ func (s *amd64Stub) placeFrame() {
 	if s.entry == abi.Win64 && s.opts.Errno != NoErrno {
 		// The errno function is called Win64-style too and owns the bottom 32 bytes;
 		// whatever must survive that call (the xmm save area) lies above them.
-		end = max(end, win64Shadow)
+		end = max(end, abi.RegistersOf(abi.Win64).Shadow)
 	}
 	s.xmmSave = -1
 	if s.saveGPRs {
@@ -492,7 +375,7 @@ func (s *amd64Stub) results() {
 	r := &s.plan.Result
 	if r.Indirect {
 		if s.resultBuf >= 0 {
-			s.copyWords(at(frameReg, s.layout.Result), at(abi.RSP, s.resultBuf), alignUp(r.Type.Size(), eightbyte))
+			s.copyWords(at(frameReg, s.layout.Result), at(abi.RSP, s.resultBuf), alignUp(resultType(s.plan).Size(), eightbyte))
 		}
 		return
 	}

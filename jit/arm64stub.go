@@ -33,12 +33,9 @@ const (
 	arm64CallAlign = 16
 	// arm64SaveArea holds the frame record (x29, x30) and the callee-saved registers the
 	// stub uses (x19, x20), each pair 16 bytes.
-	arm64SaveArea  = 2 * vecSize
-	savedPairOff   = vecSize // offset of the x19, x20 pair above sp after the first push
-	arm64ArgRegs   = 8       // x0-x7 and v0-v7 carry arguments
-	arm64ResultGPR = 2       // x0, x1 carry results
-	arm64ResultFPR = 4       // v0-v3 carry results (an HFA of four)
-	bitsPerByte    = 8
+	arm64SaveArea = 2 * vecSize
+	savedPairOff  = vecSize // offset of the x19, x20 pair above sp after the first push
+	bitsPerByte   = 8
 )
 
 // Registers the arm64 stub uses; all but x19 and x20 are caller-saved scratch registers
@@ -71,10 +68,10 @@ type arm64Stub struct {
 
 // assembleARM64 emits and assembles the stub for an AAPCS64 or Apple arm64 plan.
 func assembleARM64(plan *abi.Plan, opts Options) ([]byte, error) {
-	s := &arm64Stub{plan: plan, opts: opts}
-	if err := s.check(); err != nil {
+	if err := checkPlan(plan, opts, &arm64Rules); err != nil {
 		return nil, err
 	}
+	s := &arm64Stub{plan: plan, opts: opts}
 	s.layout = LayoutOf(plan.Sig)
 	if err := s.placeFrame(); err != nil {
 		return nil, err
@@ -96,124 +93,6 @@ func assembleARM64(plan *abi.Plan, opts Options) ([]byte, error) {
 	s.errno()
 	s.epilogue()
 	return a.assemble()
-}
-
-// isArgGPR and isArgFPR report whether r is one of x0-x7 or v0-v7.
-func isArgGPR(r abi.Reg) bool { return r >= abi.X0 && r < abi.X0+arm64ArgRegs }
-func isArgFPR(r abi.Reg) bool { return r >= abi.V0 && r < abi.V0+arm64ArgRegs }
-
-// check rejects plans and options the emitter cannot honour, and plans whose areas are
-// inconsistent (a stub must never write outside its own frame).
-func (s *arm64Stub) check() error {
-	p := s.plan
-	// Options grows with features the arm64 stub may not have yet: refuse any field it
-	// does not handle rather than compile a stub that silently ignores it.
-	known := Options{Entry: s.opts.Entry, Errno: s.opts.Errno, ErrnoFunc: s.opts.ErrnoFunc, TopOfStack: s.opts.TopOfStack}
-	if known != s.opts {
-		return fmt.Errorf("jit: arm64 stubs do not support the options %+v yet", s.opts)
-	}
-	if e := s.opts.Entry; e != 0 && e != abi.AAPCS64 && e != abi.AppleARM64 {
-		return fmt.Errorf("jit: a stub for a %v plan cannot be entered with the %v convention", p.ABI, e)
-	}
-	if p.Sig == nil || len(p.Args) != len(p.Sig.Params) || p.Sig.Result == nil {
-		return fmt.Errorf("jit: plan does not match its signature")
-	}
-	if s.opts.Errno != NoErrno && s.opts.ErrnoFunc == 0 {
-		return fmt.Errorf("jit: errno capture needs ErrnoFunc")
-	}
-	if s.opts.Errno > ErrnoValue {
-		return fmt.Errorf("jit: unknown errno kind %d", s.opts.Errno)
-	}
-	if p.StackSize < 0 || p.CopySize < 0 || p.ShadowSize != 0 {
-		return fmt.Errorf("jit: plan has a malformed stack area")
-	}
-	for _, align := range []int{p.StackAlign, p.CopyAlign} {
-		if align < 0 || align&(align-1) != 0 {
-			return fmt.Errorf("jit: plan alignment %d is not a power of two", align)
-		}
-	}
-	for i := range p.Args {
-		if err := s.checkArg(i); err != nil {
-			return fmt.Errorf("jit: argument %d: %w", i, err)
-		}
-	}
-	r := &p.Result
-	if r.Indirect && !isArgGPR(r.HiddenReg) && r.HiddenReg != armHidden {
-		return fmt.Errorf("jit: indirect result needs x0-x8 for its address, not %v", r.HiddenReg)
-	}
-	for _, part := range r.Parts {
-		if err := checkARM64Part(part, p.Sig.Result.Size()); err != nil {
-			return fmt.Errorf("jit: result: %w", err)
-		}
-		if (isArgGPR(part.Reg) && part.Reg >= abi.X0+arm64ResultGPR) || (isArgFPR(part.Reg) && part.Reg >= abi.V0+arm64ResultFPR) {
-			return fmt.Errorf("jit: result: %v is not a result register", part.Reg)
-		}
-	}
-	return nil
-}
-
-// checkArg checks that argument i reads only its own frame slot and writes only its own
-// part of the stack and copy areas.
-func (s *arm64Stub) checkArg(i int) error {
-	p, arg := s.plan, &s.plan.Args[i]
-	param := p.Sig.Params[i]
-	passed := param.Size() // the size after promotion, which register parts describe
-	if arg.Type != nil {
-		passed = arg.Type.Size()
-	}
-	if arg.Promoted && arg.Type != nil && !promotionKnown(param.Kind, arg.Type.Kind) {
-		return fmt.Errorf("unsupported promotion from %v to %v", param.Kind, arg.Type.Kind)
-	}
-	within := func(off, n, area int) bool { return off >= 0 && n >= 0 && off+n <= area }
-	switch arg.Passing {
-	case abi.InRegisters:
-		for _, part := range arg.Parts {
-			if err := checkARM64Part(part, passed); err != nil {
-				return err
-			}
-		}
-	case abi.OnStack:
-		if arg.StackSize <= 0 || !within(arg.StackOffset, arg.StackSize, p.StackSize) {
-			return fmt.Errorf("stack slot [%d,+%d) outside the %d-byte area", arg.StackOffset, arg.StackSize, p.StackSize)
-		}
-		if arg.Promoted && param.Kind == abi.Float32 && arg.StackSize < qwordSize {
-			return fmt.Errorf("a promoted float needs 8 bytes of stack, not %d", arg.StackSize)
-		}
-	case abi.ByReference:
-		if !within(arg.CopyOffset, alignUp(param.Size(), eightbyte), alignUp(p.CopySize, eightbyte)) || arg.CopyOffset%eightbyte != 0 {
-			return fmt.Errorf("copy [%d,+%d) outside the %d-byte area", arg.CopyOffset, param.Size(), p.CopySize)
-		}
-		if arg.PointerReg == abi.NoReg && !within(arg.StackOffset, qwordSize, p.StackSize) {
-			return fmt.Errorf("pointer slot %d outside the %d-byte stack area", arg.StackOffset, p.StackSize)
-		}
-		if arg.PointerReg != abi.NoReg && !isArgGPR(arg.PointerReg) {
-			return fmt.Errorf("pointer register %v is not one of x0-x7", arg.PointerReg)
-		}
-	case abi.Ignored:
-	default:
-		return fmt.Errorf("unknown passing %d", arg.Passing)
-	}
-	return nil
-}
-
-// checkARM64Part checks that a register part lies within a value of the given size, is in
-// an argument register, and is a width the emitter moves.
-func checkARM64Part(part abi.Part, size int) error {
-	if part.Offset < 0 || part.Size <= 0 || part.Size > eightbyte || part.Offset+part.Size > size {
-		return fmt.Errorf("part [%d,+%d) does not fit a %d-byte value", part.Offset, part.Size, size)
-	}
-	switch {
-	case isArgFPR(part.Reg):
-		if part.Size != dwordSize && part.Size != qwordSize {
-			return fmt.Errorf("%d-byte part in %v", part.Size, part.Reg)
-		}
-	case !isArgGPR(part.Reg):
-		return fmt.Errorf("part in %v, not an arm64 argument register", part.Reg)
-	}
-	if part.Dup != abi.NoReg {
-		return fmt.Errorf("duplicate register %v: arm64 conventions have none", part.Dup)
-	}
-	return nil
 }
 
 // placeFrame lays out the stub's own stack frame (see the file comment).
@@ -492,12 +371,7 @@ func (s *arm64Stub) errno() {
 }
 
 // resultType is the type of the result as the plan passes it.
-func (s *arm64Stub) resultType() *abi.Type {
-	if t := s.plan.Result.Type; t != nil {
-		return t
-	}
-	return s.plan.Sig.Result
-}
+func (s *arm64Stub) resultType() *abi.Type { return resultType(s.plan) }
 
 // followsStack reports whether the stub adjusts its frame pointer for goroutine stack
 // moves during the call (see Options.TopOfStack).

@@ -213,7 +213,7 @@ func TestDisassemble(t *testing.T) {
 func TestAssembleErrors(t *testing.T) {
 	arm := sysvPlan(t, "int32_t (int32_t)")
 	arm.ABI = abi.AAPCS64
-	if _, err := jit.Assemble(arm, jit.Options{}); err == nil || !strings.Contains(err.Error(), "not an arm64 argument register") {
+	if _, err := jit.Assemble(arm, jit.Options{}); err == nil || !strings.Contains(err.Error(), "rdi: not an aapcs64 argument register") {
 		t.Errorf("arm64 plan with amd64 registers: %v", err)
 	}
 	if _, err := jit.Assemble(sysvPlan(t, "void (void)"), jit.Options{Errno: jit.ErrnoLocation}); err == nil {

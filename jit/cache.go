@@ -60,8 +60,9 @@ var compiles atomic.Int64
 // assemble is Assemble; tests replace it to inject failures.
 var assemble = Assemble
 
-// Compile returns the stub for plan compiled with opts, compiling it on first use. It is
-// safe for concurrent use: however many goroutines ask for the same plan and options at
+// Compile returns the stub for plan compiled with opts, compiling it on first use. It
+// refuses, with an error, a plan CheckPlan refuses, whether or not a stub for its
+// signature is cached. It is safe for concurrent use: however many goroutines ask for the same plan and options at
 // once, the stub is compiled once and they all get the same *Stub.
 func Compile(plan *abi.Plan, opts Options) (*Stub, error) {
 	s, err := CompileAll([]Request{{Plan: plan, Options: opts}})
@@ -89,6 +90,11 @@ func CompileAll(reqs []Request) ([]*Stub, error) {
 		p := r.Plan
 		if p == nil || p.Sig == nil {
 			return nil, fmt.Errorf("jit: plan %d of %d has no signature", i, len(reqs))
+		}
+		// Checked before the cache is asked: a cached stub was made from another plan
+		// with the same key, and the key is only meaningful for a well-formed signature.
+		if err := CheckPlan(p, r.Options); err != nil {
+			return nil, fmt.Errorf("jit: plan %d of %d for %v: %w", i, len(reqs), p.Sig, err)
 		}
 		plans[i] = p
 		keys[i] = stubKey{abi: p.ABI, sig: abi.LayoutKey(p.Sig), opts: r.Options}

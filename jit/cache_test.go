@@ -110,9 +110,11 @@ func TestCompileCachesPerKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkStub(t, s3, p, errnoOpts)
-	win := *p
-	win.ABI = abi.Win64
-	s4, err := Compile(&win, Options{})
+	win, err := abi.Classify(p.Sig, abi.Win64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s4, err := Compile(win, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,15 @@ func cmdCall(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failure(stderr, "call", err)
 	}
+	var opts []jitffi.Option
+	if *fast {
+		opts = append(opts, jitffi.Fast())
+	}
+	// The bind limits come before the arguments: converting an argument of a signature
+	// the bind would refuse can take gigabytes and hours.
+	if err := jitffi.CheckSignature(sig, opts...); err != nil {
+		return failure(stderr, "call", err)
+	}
 	if len(values) != len(sig.Params) {
 		return failure(stderr, "call", fmt.Errorf("%s (%v) takes %s, got %d", symbol, sig, plural(len(sig.Params), "argument"), len(values)))
 	}
@@ -52,10 +61,6 @@ func cmdCall(args []string, stdout, stderr io.Writer) int {
 		return failure(stderr, "call", err)
 	}
 	defer lib.Close()
-	var opts []jitffi.Option
-	if *fast {
-		opts = append(opts, jitffi.Fast())
-	}
 	fn, err := jitffi.BindDynamic(lib, symbol, sig, opts...)
 	if err != nil {
 		return failure(stderr, "call", err)

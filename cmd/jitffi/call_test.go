@@ -72,3 +72,24 @@ func TestCallErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCallChecksLimitsFirst checks that call refuses, before converting any argument, a
+// signature bind would refuse (a 2 GB argument was allocated, and filled with gigabytes
+// of leaf descriptions, before the bind said no), and that results of billions of
+// elements print elided instead of exhausting memory.
+func TestCallChecksLimitsFirst(t *testing.T) {
+	for _, sig := range []string{"int (struct{char a[100000];})", "int (struct{char a[2000000000];})"} {
+		code, stdout, stderr := runCmd(t, "call", "libc.so.6", "abs", sig, "{}")
+		if code != exitError || stdout != "" || !strings.Contains(stderr, "more than 65536") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", sig, code, stdout, stderr)
+		}
+	}
+	code, stdout, stderr := runCmd(t, "call", "libc.so.6", "getpid", "struct{struct{} a[2147483647][2147483647];} (void)")
+	if code != exitOK || len(stdout) > 1000 || !strings.Contains(stdout, "more…") {
+		t.Errorf("a result of 2^62 empty structs: exit %d, stderr %q, %d bytes of output: %.300q", code, stderr, len(stdout), stdout)
+	}
+	code, _, stderr = runCmd(t, "call", "libc.so.6", "getpid", "int (struct{struct{} a[100000000];})", "{}")
+	if code != exitOK {
+		t.Errorf("an argument of 10^8 empty structs: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/jitffi/jitffi"
 	"github.com/jitffi/jitffi/abi"
 	"github.com/jitffi/jitffi/jit"
 	"github.com/jitffi/jitffi/loader"
@@ -66,6 +67,12 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 	if *withErrno {
 		opts, note := errnoOptions(a)
 		writeStub(stdout, "errno stub, "+note, plan, opts)
+	}
+	// A plan exists, but jitffi's own limits (parameters, system stack) may still keep
+	// a bind from using it: say so, and why, after what it would have been.
+	if err := jitffi.CheckSignature(sig, jitffi.WithABI(a)); err != nil {
+		fmt.Fprintf(stdout, "bind: refused: %s\n", strings.TrimPrefix(err.Error(), "jitffi: "))
+		return exitUnexplained
 	}
 	return exitOK
 }

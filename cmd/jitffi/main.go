@@ -33,7 +33,7 @@ import (
 // Exit codes.
 const (
 	exitOK          = 0
-	exitUnexplained = 1 // explain: the signature parsed, but no plan could be made
+	exitUnexplained = 1 // explain: the signature parsed, but there is no plan, or bind refuses it
 	exitError       = 2 // bad usage or input, or the call could not be made
 )
 
@@ -57,8 +57,10 @@ Parses the signature under the ABI's data model (LLP64 for win64, LP64 with unsi
 char for aapcs64, LP64 otherwise), classifies it under the ABI's calling convention
 and prints the call plan, the call frame's layout and the disassembled call stub.
 When the ABI's classifier or stub emitter is not built yet, it prints what it can and
-says what is missing; it exits with status 1 if not even a plan could be made, and 2
-for bad input.
+says what is missing. When jitffi's bind would refuse the signature although it has a
+plan (more than 64 parameters, more than 64 KiB of system stack), it prints the plan and
+a last line "bind: refused: " with the reason. It exits with status 1 if there is no
+plan or bind refuses it, and 2 for bad input.
 
 Flags:
   --abi name   calling convention: sysv, win64, aapcs64 or apple-arm64 (default: the host's)
@@ -81,7 +83,9 @@ model) and calls it with one argument per parameter, converted by the parameter'
              anything else    itself as a NUL-terminated C string
   structs    a brace list of the leaf values in order: {1,2.5} or {{1,2},3}
 
-It prints the result (nothing for void; structs as {field: value, ...}), then the
+The signature is checked against jitffi's bind limits before any argument is converted.
+It prints the result (nothing for void; structs as {field: value, ...}; of an array of
+more than 7 elements the first 4, the last 2 and how many are left out), then the
 contents of every buf: argument and, with --errno, errno as read right after the call.
 An argument that starts with "-" is taken for a flag unless it is a number; put "--"
 before arguments to take them all literally. Errors exit with status 2.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -71,7 +70,13 @@ func (l leaf) kindSize() int { return abi.Scalar(l.kind).Size() }
 
 // leaves appends t's scalar members in declaration order, as C's brace initializers list
 // them: every member of a struct, every element of an array, and a union's first member.
+// A member of size zero holds no scalar, however many elements its arrays have, and is
+// skipped whole. The caller has checked t against the bind limits, so the rest holds at
+// most jitffi.MaxStackBytes scalars.
 func leaves(t *abi.Type, off int, path string, out *[]leaf) {
+	if t.Size() == 0 {
+		return
+	}
 	switch t.Kind {
 	case abi.Struct:
 		for i, f := range t.Fields {
@@ -349,66 +354,4 @@ func putUint(dst []byte, v uint64) {
 	default:
 		binary.NativeEndian.PutUint64(dst, v)
 	}
-}
-
-// getUint reads an unsigned integer of len(b) bytes in the host's byte order.
-func getUint(b []byte) uint64 {
-	switch len(b) {
-	case 1:
-		return uint64(b[0])
-	case 2:
-		return uint64(binary.NativeEndian.Uint16(b))
-	case 4:
-		return uint64(binary.NativeEndian.Uint32(b))
-	}
-	return binary.NativeEndian.Uint64(b)
-}
-
-// formatValue formats the C value of type t held in b: integers in decimal, floats with
-// %g, pointers in hex, structs and unions as {name: value, ...}, arrays as [v, ...].
-func formatValue(b []byte, t *abi.Type) string {
-	switch k := t.Kind; {
-	case k == abi.Void:
-		return ""
-	case k == abi.Bool:
-		return strconv.FormatBool(b[0] != 0)
-	case k.IsSigned():
-		bits := 8 * len(b)
-		v := int64(getUint(b)<<(64-bits)) >> (64 - bits) // sign-extend
-		return strconv.FormatInt(v, 10)
-	case k.IsInteger():
-		return strconv.FormatUint(getUint(b), 10)
-	case k == abi.Float32:
-		return fmt.Sprintf("%g", math.Float32frombits(binary.NativeEndian.Uint32(b)))
-	case k == abi.Float64:
-		return fmt.Sprintf("%g", math.Float64frombits(binary.NativeEndian.Uint64(b)))
-	case k == abi.Pointer:
-		return fmt.Sprintf("%#x", getUint(b))
-	case k == abi.Array:
-		parts := make([]string, t.Len)
-		size := t.Elem.Size()
-		for i := range parts {
-			parts[i] = formatValue(b[i*size:(i+1)*size], t.Elem)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case k == abi.Struct || k == abi.Union:
-		parts := make([]string, len(t.Fields))
-		for i, f := range t.Fields {
-			v := formatValue(b[f.Offset:f.Offset+f.Type.Size()], f.Type)
-			if f.Name != "" {
-				v = f.Name + ": " + v
-			}
-			parts[i] = v
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return fmt.Sprintf("<%v>", t.Kind)
-}
-
-// cStringIn returns the bytes of mem up to its first NUL, or all of them if it has none.
-func cStringIn(mem []byte) string {
-	if i := bytes.IndexByte(mem, 0); i >= 0 {
-		return string(mem[:i])
-	}
-	return string(mem)
 }

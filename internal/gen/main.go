@@ -61,19 +61,23 @@ func writeArity(b *bytes.Buffer, n int) {
 
 	fmt.Fprintf(b, "// Func%d is a C function of %d parameters bound to Go types; R is its result type (Void for\n", n, n)
 	fmt.Fprintf(b, "// a C void function). Calls allocate nothing and make pointer arguments escape to the heap,\n")
-	fmt.Fprintf(b, "// as cgo does; NoEscape returns a view that does not. The zero Func%d is not callable.\n", n)
+	fmt.Fprintf(b, "// as cgo does; NoEscape returns a view that does not. Calling the zero Func%d, or one bound\n", n)
+	fmt.Fprintf(b, "// from a Library that was closed since, panics.\n")
 	fmt.Fprintf(b, "type Func%d%s struct{ b *binding }\n\n", n, tdecl)
 
 	fmt.Fprintf(b, "// Bind%d binds the function named symbol in lib. The options are Fast, Variadic and WithABI;\n", n)
 	fmt.Fprintf(b, "// errors wrap ErrSymbolNotFound, ErrNilLibrary, ErrUnsupportedType, ErrBadVariadic or ErrTooLarge.\n")
 	fmt.Fprintf(b, "func Bind%d%s(lib *Library, symbol string, opts ...Option) (Func%d%s, error) {\n", n, tdecl, n, targs)
-	fmt.Fprintf(b, "\taddr, err := lib.lookupFunc(symbol)\n\tif err != nil {\n\t\treturn Func%d%s{}, err\n\t}\n", n, targs)
-	fmt.Fprintf(b, "\treturn Bind%dAt%s(addr, opts...)\n}\n\n", n, targs)
+	fmt.Fprintf(b, "\taddr, o, err := lib.lookupFunc(symbol)\n\tif err != nil {\n\t\treturn Func%d%s{}, err\n\t}\n", n, targs)
+	fmt.Fprintf(b, "\treturn bind%d%s(o, addr, opts)\n}\n\n", n, targs)
 
 	fmt.Fprintf(b, "// Bind%dAt binds the C function at addr, such as a function pointer handed over by C.\n", n)
 	fmt.Fprintf(b, "func Bind%dAt%s(addr uintptr, opts ...Option) (Func%d%s, error) {\n", n, tdecl, n, targs)
+	fmt.Fprintf(b, "\treturn bind%d%s(atAddress(addr), addr, opts)\n}\n\n", n, targs)
+
+	fmt.Fprintf(b, "func bind%d%s(o origin, addr uintptr, opts []Option) (Func%d%s, error) {\n", n, tdecl, n, targs)
 	fmt.Fprintf(b, "\tvar fr frame%d%s\n", n, targs)
-	fmt.Fprintf(b, "\tb, err := newBinding(addr, []goType{%s}, typeFor[R](), []uintptr{%s}, unsafe.Offsetof(fr.r), opts)\n", goTypes, offsets)
+	fmt.Fprintf(b, "\tb, err := newBinding(o, addr, []goType{%s}, typeFor[R](), []uintptr{%s}, unsafe.Offsetof(fr.r), opts)\n", goTypes, offsets)
 	fmt.Fprintf(b, "\treturn Func%d%s{b}, err\n}\n\n", n, targs)
 
 	call := func(recv, name, doc string, withEscape, withErrno bool) {
@@ -88,7 +92,10 @@ func writeArity(b *bytes.Buffer, n int) {
 			b.WriteString("\tif escapeSink.on {\n" + escape + "\t}\n")
 		}
 		fmt.Fprintf(b, "\tvar fr frame%d%s\n", n, targs)
-		b.WriteString("\tt := f.b\n\tif t == nil {\n\t\tpanicZeroFunc()\n\t}\n")
+		// One load and one branch guard the call: a zero Func, or a function of a Library
+		// that was closed, panics (see panicCall) instead of jumping to a nil stub or into
+		// unloaded code.
+		b.WriteString("\tt := f.b\n\tif t == nil || t.lib.closed {\n\t\tpanicCall(t)\n\t}\n")
 		if withErrno {
 			b.WriteString("\tfr.Stub, fr.Fn = t.errno, t.fn\n")
 		} else {

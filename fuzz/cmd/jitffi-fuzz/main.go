@@ -118,7 +118,9 @@ func selected() []*fuzz.Target {
 	return ts
 }
 
-func runner(dir string, t *fuzz.Target) (*fuzz.Runner, error) {
+// runner returns the Runner of target t, or an error if it cannot run here, or cannot
+// with the -cflags given.
+func runner(ctx context.Context, dir string, t *fuzz.Target) (*fuzz.Runner, error) {
 	var w *fuzz.WorkerCmd
 	var err error
 	if t.Worker != nil {
@@ -129,7 +131,11 @@ func runner(dir string, t *fuzz.Target) (*fuzz.Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fuzz.Runner{Target: t, Dir: dir, Worker: w, Flags: strings.Fields(*cflags), NoSecond: *noClang}, nil
+	r := &fuzz.Runner{Target: t, Dir: dir, Worker: w, Flags: strings.Fields(*cflags), NoSecond: *noClang}
+	if err := r.CheckFlags(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // fuzzRounds runs -n cases per available ABI, once or, with -duration, in rounds of new
@@ -159,7 +165,7 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 			fmt.Printf("%-11s unavailable: %v\n", t.Name, err)
 			continue
 		}
-		r, err := runner(dir, t)
+		r, err := runner(ctx, dir, t)
 		if err != nil {
 			fmt.Printf("%-11s unavailable: %v\n", t.Name, err)
 			continue
@@ -187,6 +193,14 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 						st.t.Report(os.Stdout, x)
 					case x.Verdict == fuzz.Mismatch:
 						fmt.Printf("--- MISMATCH %s (details: -case %s)\n", x.Case.ID, x.Case.ID)
+					case x.Verdict == fuzz.Unjudged && *verbose:
+						st.t.Report(os.Stdout, x)
+					case x.Verdict == fuzz.Unjudged:
+						why := x.Ref
+						if why == nil {
+							why = x.Second
+						}
+						fmt.Printf("--- not judged %s: %v\n", x.Case.ID, why)
 					case x.Verdict == fuzz.SetAside && *verbose:
 						st.t.Report(os.Stdout, x)
 					case x.Verdict == fuzz.SetAside && x.SelfFail != "":
@@ -231,7 +245,7 @@ func checkOne(ctx context.Context, dir string, t *fuzz.Target, c fuzz.Case) (int
 	if err := t.Available(); err != nil {
 		return 0, fmt.Errorf("%s unavailable: %v", t.Name, err)
 	}
-	r, err := runner(dir, t)
+	r, err := runner(ctx, dir, t)
 	if err != nil {
 		return 0, err
 	}
@@ -260,7 +274,7 @@ func doMinimize(ctx context.Context, dir string) (int, error) {
 	if err := t.Available(); err != nil {
 		return 0, fmt.Errorf("%s unavailable: %v", t.Name, err)
 	}
-	r, err := runner(dir, t)
+	r, err := runner(ctx, dir, t)
 	if err != nil {
 		return 0, err
 	}

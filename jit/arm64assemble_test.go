@@ -2,6 +2,7 @@ package jit_test
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -298,6 +299,80 @@ func BenchmarkAssembleARM64(b *testing.B) {
 				if _, err := jit.Assemble(plan, jit.Options{}); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// topOfStackAddr is the _cgo_topofstack address the follow-stack goldens bake in.
+const topOfStackAddr = 0x7f00aabbcc10
+
+// TestFollowStackGoldenARM64 compares arm64 stubs that follow goroutine stack moves
+// (Options.TopOfStack) with testdata/arm64/follow_stack_*.golden, in the format and under
+// the -update flag of the package's other stub goldens: result registers of both files
+// saved around the second _cgo_topofstack call, and an indirect result routed through a
+// buffer in the stub's own frame. The listings must also show the mark, the adjustment
+// of x19 and no callee-saved register beyond x19 and x20.
+func TestFollowStackGoldenARM64(t *testing.T) {
+	errno := jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: 0x7f0012345670, TopOfStack: topOfStackAddr}
+	cases := []struct {
+		name, sig string
+		opts      jit.Options
+	}{
+		{"follow_stack_hfa", "struct{float a; float b; float c; float d;} (struct{float a; float b; float c; float d;}, float)", jit.Options{TopOfStack: topOfStackAddr}},
+		{"follow_stack_gpr_pair", "struct{int64_t i; double d;} (int8_t)", jit.Options{TopOfStack: topOfStackAddr}},
+		{"follow_stack_indirect", "struct{int64_t a; int64_t b; int64_t c;} (int32_t, struct{int64_t a; int64_t b; int64_t c;})", errno},
+	}
+	update := flag.Lookup("update")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sig, err := abi.ParseSignature(c.sig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := abi.Classify(sig, abi.AAPCS64)
+			if err != nil {
+				t.Skipf("no AAPCS64 plan: %v", err)
+			}
+			code, err := jit.Assemble(plan, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			listing, err := jit.Disassemble(code, plan.ABI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"str x0, [sp", "sub x16, x0, x16\n", "add x19, x19, x16\n"} {
+				if !strings.Contains(listing, want) {
+					t.Errorf("no %q in\n%s", want, listing)
+				}
+			}
+			if m := regexp.MustCompile(`\bx(2[1-68]|27)\b`).FindString(listing); m != "" {
+				t.Errorf("%s used in\n%s", m, listing)
+			}
+			var b strings.Builder
+			for _, line := range strings.Split(strings.TrimRight(plan.String(), "\n"), "\n") {
+				fmt.Fprintf(&b, "# %s\n", line)
+			}
+			fmt.Fprintf(&b, "# entry %v\n", plan.ABI)
+			if c.opts.Errno != jit.NoErrno {
+				fmt.Fprintf(&b, "# errno kind %d func %#x\n", c.opts.Errno, c.opts.ErrnoFunc)
+			}
+			b.WriteString(listing)
+			got := b.String()
+			path := filepath.Join("testdata", "arm64", c.name+".golden")
+			if update != nil && update.Value.String() == "true" {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("stub differs from %s (rerun with -update if intended):\n%s", path, got)
 			}
 		})
 	}

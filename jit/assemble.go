@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/jit/internal/amd64"
+	"github.com/jitffi/jitffi/jit/internal/arm64"
 )
 
 // Assemble returns the machine code of the call stub for plan, compiled with opts.
@@ -15,14 +17,14 @@ import (
 // the C error code in the header. The code is position-independent and needs no
 // relocation. Assemble is deterministic and safe for concurrent use.
 func Assemble(plan *abi.Plan, opts Options) ([]byte, error) {
-	if plan == nil {
-		return nil, fmt.Errorf("jit: no plan")
+	if err := CheckPlan(plan, opts); err != nil {
+		return nil, err
 	}
 	switch plan.ABI {
 	case abi.SysV, abi.Win64:
-		return assembleAMD64(plan, opts)
+		return amd64.Downcall(plan, opts)
 	case abi.AAPCS64, abi.AppleARM64:
-		return assembleARM64(plan, opts)
+		return arm64.Downcall(plan, opts)
 	}
 	return nil, fmt.Errorf("jit: cannot assemble a stub for unknown ABI %v", plan.ABI)
 }

@@ -27,6 +27,9 @@ const (
 // TestCacheLineSizes checks that CTR_EL0, read by the same instruction flushCache uses,
 // gives line sizes flushCache can step by: powers of two within the architectural range
 // (a zero line size would make its loops spin forever).
+// insnBytes is the size of every arm64 instruction.
+const insnBytes = 4
+
 func TestCacheLineSizes(t *testing.T) {
 	ctr := cacheTypeRegister()
 	dline := ctrWord << (ctr >> ctrDminLineShift & ctrMinLineMask)
@@ -78,7 +81,7 @@ const maxRoutineWords = 64
 // codeWords returns n instruction words starting at addr, which is in the text segment.
 func codeWords(addr uintptr, n int) []byte {
 	p := *(*unsafe.Pointer)(unsafe.Pointer(&addr))
-	return unsafe.Slice((*byte)(p), n*insnSize)
+	return unsafe.Slice((*byte)(p), n*insnBytes)
 }
 
 // abi0Body returns the address of the assembly body behind a Go func value of an
@@ -87,7 +90,7 @@ func codeWords(addr uintptr, n int) []byte {
 func abi0Body(t *testing.T, wrapper uintptr) uintptr {
 	t.Helper()
 	code := codeWords(wrapper, maxRoutineWords)
-	for pc := 0; pc < len(code); pc += insnSize {
+	for pc := 0; pc < len(code); pc += insnBytes {
 		inst, err := arm64asm.Decode(code[pc:])
 		if err != nil || (inst.Op != arm64asm.BL && inst.Op != arm64asm.B) {
 			continue
@@ -107,7 +110,7 @@ func TestFlushCacheInstructions(t *testing.T) {
 	body := abi0Body(t, reflect.ValueOf(flushCache).Pointer())
 	code := codeWords(body, maxRoutineWords)
 	var ops []string
-	for pc := 0; pc < len(code); pc += insnSize {
+	for pc := 0; pc < len(code); pc += insnBytes {
 		w := binary.LittleEndian.Uint32(code[pc:])
 		inst, err := arm64asm.Decode(code[pc:])
 		switch {

@@ -14,6 +14,13 @@ import (
 // most once, so that no plan can name a register the stub keeps for itself (the stack
 // pointer, the frame and errno registers, the scratch registers).
 
+// Value sizes the checks use.
+const (
+	dwordSize = 4
+	qwordSize = 8
+	eightbyte = 8
+)
+
 // An emitterRules says what one emitter can do with a plan.
 type emitterRules struct {
 	arch string
@@ -28,7 +35,7 @@ type emitterRules struct {
 }
 
 var (
-	amd64Rules = emitterRules{arch: "amd64", abis: []abi.ABI{abi.SysV, abi.Win64}, stackSlotAlign: eightbyte, resultParts: 2}
+	amd64Rules = emitterRules{arch: "amd64", abis: []abi.ABI{abi.SysV, abi.Win64}, stackSlotAlign: 8, resultParts: 2}
 	arm64Rules = emitterRules{arch: "arm64", abis: []abi.ABI{abi.AAPCS64, abi.AppleARM64}, stackSlotAlign: 1, resultParts: 4}
 )
 
@@ -282,12 +289,4 @@ func (c *regCheck) checkArg(p *abi.Plan, i int, e *emitterRules) error {
 func promotionKnown(from, to abi.Kind) bool {
 	return (from == abi.Float32 && to == abi.Float64) ||
 		(from.IsInteger() && to.IsInteger() && from != abi.Int64 && from != abi.Uint64)
-}
-
-// resultType returns the type the plan's result is passed as.
-func resultType(p *abi.Plan) *abi.Type {
-	if t := p.Result.Type; t != nil {
-		return t
-	}
-	return p.Sig.Result
 }

@@ -25,6 +25,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/jitffi/jitffi/jit/internal/amd64"
+	"github.com/jitffi/jitffi/jit/internal/arm64"
 )
 
 const (
@@ -42,8 +45,8 @@ const (
 // trampolineCode returns the machine code of one trampoline for the host architecture,
 // which finds its data slot dataDelta bytes after its own first byte.
 var trampolineCode = map[string]func(dataDelta int) []byte{
-	"amd64": amd64Trampoline,
-	"arm64": arm64Trampoline,
+	"amd64": amd64.Trampoline,
+	"arm64": arm64.Trampoline,
 }[runtime.GOARCH]
 
 // A Trampoline is one slot: a code address that jumps to an upcall stub with a context.

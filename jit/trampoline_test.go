@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/jit/internal/amd64"
+	"github.com/jitffi/jitffi/jit/internal/arm64"
 )
 
 // TestTrampolineCodeGolden pins one trampoline of each architecture, as it sits in a
@@ -18,8 +20,8 @@ func TestTrampolineCodeGolden(t *testing.T) {
 		code []byte
 		abi  abi.ABI
 	}{
-		{"amd64", amd64Trampoline(TrampolineBlockSize), abi.SysV},
-		{"arm64", arm64Trampoline(TrampolineBlockSize), abi.AAPCS64},
+		{"amd64", amd64.Trampoline(TrampolineBlockSize), abi.SysV},
+		{"arm64", arm64.Trampoline(TrampolineBlockSize), abi.AAPCS64},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if len(c.code) > TrampolineSize {
@@ -40,11 +42,11 @@ func TestTrampolineCodeGolden(t *testing.T) {
 func TestTrampolineReachesItsData(t *testing.T) {
 	for slot := 0; slot < trampolinesPerBlock; slot += 97 {
 		delta := TrampolineBlockSize
-		amd := amd64Trampoline(delta)
+		amd := amd64.Trampoline(delta)
 		if disp := int(int32(uint32(amd[3]) | uint32(amd[4])<<8 | uint32(amd[5])<<16 | uint32(amd[6])<<24)); 7+disp != delta {
 			t.Fatalf("amd64: lea reaches +%d, want +%d", 7+disp, delta)
 		}
-		arm := arm64Trampoline(delta)
+		arm := arm64.Trampoline(delta)
 		w := uint32(arm[0]) | uint32(arm[1])<<8 | uint32(arm[2])<<16 | uint32(arm[3])<<24
 		imm := int(int32((w>>5&0x7FFFF)<<2|w>>29&3) << 11 >> 11)
 		if imm != delta || w&0x1F != 17 {

@@ -1,4 +1,4 @@
-package jit
+package arm64
 
 // A narrow, typed layer over golang-asm for arm64, the twin of amd64asm.go.
 //
@@ -21,9 +21,47 @@ import (
 	"sync"
 
 	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/jit/internal/emit"
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/arm64"
 )
+
+// Operand widths in bytes.
+const (
+	byteSize  = 1
+	wordSize  = 2
+	dwordSize = 4
+	qwordSize = 8
+	vecSize   = 16
+	// eightbyte is the unit in which values are copied and frame slots are rounded.
+	eightbyte = 8
+)
+
+// bits64 is the width of a general register.
+const bits64 = 64
+
+// mem is a memory operand [base + index + off]; index is NoReg when absent. The layer
+// refuses index registers (see memory); tests build them to check that.
+type mem struct {
+	base, index abi.Reg
+	off         int
+}
+
+// at returns the memory operand [base + off].
+func at(base abi.Reg, off int) mem { return mem{base: base, off: off} }
+
+// atIndex returns the memory operand [base + index + off].
+func atIndex(base, index abi.Reg, off int) mem { return mem{base: base, index: index, off: off} }
+
+// A label marks a position in the instruction stream that a branch can target.
+type label struct {
+	// after is the instruction emitted just before the label, or nil at the start: the
+	// target is the one emitted next.
+	after *obj.Prog
+}
+
+// constant returns an immediate operand.
+func constant(v int64) obj.Addr { return obj.Addr{Type: obj.TYPE_CONST, Offset: v} }
 
 // Pseudo-registers for the two encodings of register number 31, which abi does not name
 // because neither ever carries an argument.
@@ -72,7 +110,7 @@ type arm64Asm struct {
 
 func newARM64Asm() *arm64Asm {
 	a := &arm64Asm{}
-	a.ctxt = newLink(&arm64.Linkarm64, &arm64InitOnce, func(d string) { a.diags = append(a.diags, d) })
+	a.ctxt = emit.NewLink(&arm64.Linkarm64, &arm64InitOnce, func(d string) { a.diags = append(a.diags, d) })
 	return a
 }
 
@@ -135,7 +173,7 @@ func (a *arm64Asm) assemble() ([]byte, error) {
 	if len(a.diags) > 0 || a.ctxt.Errors > 0 {
 		return nil, fmt.Errorf("jit: arm64: assembler: %v", a.diags)
 	}
-	if err := checkRelocs("arm64", s); err != nil {
+	if err := emit.CheckRelocs("arm64", s); err != nil {
 		return nil, err
 	}
 	n := 0

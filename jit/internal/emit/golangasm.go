@@ -1,4 +1,4 @@
-package jit
+package emit
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/twitchyliquid64/golang-asm/objabi"
 )
 
-// newLink returns a golang-asm context of our own for arch (never its Builder, which
+// NewLink returns a golang-asm context of our own for arch (never its Builder, which
 // rebuilds its mnemonic tables per use and skips Progedit). The traps it handles are the
 // same on every architecture, so they are handled here once:
 //   - every diagnostic is recorded through diag, and the assemblers refuse their bytes
@@ -17,7 +17,7 @@ import (
 //   - the header type is fixed rather than derived from the build's GOOS, so encodings do
 //     not depend on the host (Windows would enable a TLS rewrite that needs symbols);
 //   - arch.Init, which fills package-level tables without synchronisation, runs once.
-func newLink(arch *obj.LinkArch, initOnce *sync.Once, diag func(string)) *obj.Link {
+func NewLink(arch *obj.LinkArch, initOnce *sync.Once, diag func(string)) *obj.Link {
 	ctxt := obj.Linknew(arch)
 	ctxt.Headtype = objabi.Hlinux
 	ctxt.IsAsm = true
@@ -26,10 +26,10 @@ func newLink(arch *obj.LinkArch, initOnce *sync.Once, diag func(string)) *obj.Li
 	return ctxt
 }
 
-// checkRelocs refuses code that needs a relocation: there is no linker to resolve one.
+// CheckRelocs refuses code that needs a relocation: there is no linker to resolve one.
 // An indirect call carries a zero-size R_CALLIND marker for the Go linker's call-graph
 // bookkeeping; it patches no bytes, so it is the one kind allowed.
-func checkRelocs(arch string, s *obj.LSym) error {
+func CheckRelocs(arch string, s *obj.LSym) error {
 	for _, r := range s.R {
 		if r.Type == objabi.R_CALLIND && r.Siz == 0 {
 			continue
@@ -39,19 +39,19 @@ func checkRelocs(arch string, s *obj.LSym) error {
 	return nil
 }
 
-// storePieces splits a store of size bytes (1 to 8) that no single instruction makes into
+// StorePieces splits a store of size bytes (1 to 8) that no single instruction makes into
 // 4-, 2- and 1-byte stores at increasing offsets: store(off, n) writes the low n bytes of
 // the value at off, and shift(bits) moves the rest of the value down after each piece.
-func storePieces(size int, store func(off, n int), shift func(bits int)) {
+func StorePieces(size int, store func(off, n int), shift func(bits int)) {
 	off := 0
-	for _, n := range []int{dwordSize, wordSize, byteSize} {
+	for _, n := range []int{4, 2, 1} {
 		if size-off < n {
 			continue
 		}
 		store(off, n)
 		off += n
 		if off < size {
-			shift(n * bitsPerByte)
+			shift(n * 8)
 		}
 	}
 }

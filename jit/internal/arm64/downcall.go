@@ -1,4 +1,4 @@
-package jit
+package arm64
 
 // The arm64 stub emitter: AAPCS64 and Apple arm64 plans.
 //
@@ -25,6 +25,7 @@ import (
 	"fmt"
 
 	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/jit/internal/emit"
 )
 
 const (
@@ -51,12 +52,19 @@ const (
 	armHidden    = abi.X8  // AAPCS64's indirect result register
 )
 
+// ReservedRegisters are the registers stubs keep for themselves: the frame record and
+// link registers, the registers that hold the frame and errno's address across the call,
+// the scratch registers (x17 among them, which trampolines pass their data slot in) and
+// the platform register x18. No plan may pass a value in one; package jit's plan check
+// refuses them.
+var ReservedRegisters = []abi.Reg{abi.X29, abi.X30, armFrameReg, armErrnoReg, armScratch, abi.X17, armCopySrc, armCopyDst, armCopyLeft, abi.X18, armFPScratch}
+
 // arm64Stub holds what the emitter needs for one stub.
 type arm64Stub struct {
 	a      *arm64Asm
 	plan   *abi.Plan
-	opts   Options
-	layout Layout
+	opts   emit.Options
+	layout emit.Layout
 
 	copyBase   int // offset from sp of the ByReference copy area
 	resultBuf  int // offset of the indirect-result buffer, or -1 to use the frame slot
@@ -66,13 +74,10 @@ type arm64Stub struct {
 	frameAlign int // alignment of sp during the call
 }
 
-// assembleARM64 emits and assembles the stub for an AAPCS64 or Apple arm64 plan.
-func assembleARM64(plan *abi.Plan, opts Options) ([]byte, error) {
-	if err := checkPlan(plan, opts, &arm64Rules); err != nil {
-		return nil, err
-	}
+// Downcall emits and assembles the stub for an AAPCS64 or Apple arm64 plan.
+func Downcall(plan *abi.Plan, opts emit.Options) ([]byte, error) {
 	s := &arm64Stub{plan: plan, opts: opts}
-	s.layout = LayoutOf(plan.Sig)
+	s.layout = emit.LayoutOf(plan.Sig)
 	if err := s.placeFrame(); err != nil {
 		return nil, err
 	}
@@ -86,7 +91,7 @@ func assembleARM64(plan *abi.Plan, opts Options) ([]byte, error) {
 	s.markStackTop()
 	s.memoryArgs()
 	s.registerArgs()
-	a.loadInt(armScratch, at(armFrameReg, FrameFnOffset), qwordSize, false)
+	a.loadInt(armScratch, at(armFrameReg, emit.FrameFnOffset), qwordSize, false)
 	a.blr(armScratch)
 	s.followStack()
 	s.results()
@@ -99,26 +104,26 @@ func assembleARM64(plan *abi.Plan, opts Options) ([]byte, error) {
 func (s *arm64Stub) placeFrame() error {
 	p := s.plan
 	s.frameAlign = max(arm64CallAlign, p.StackAlign, p.CopyAlign)
-	s.copyBase = alignUp(p.StackSize, max(eightbyte, p.CopyAlign))
-	end := s.copyBase + alignUp(p.CopySize, eightbyte)
+	s.copyBase = emit.AlignUp(p.StackSize, max(eightbyte, p.CopyAlign))
+	end := s.copyBase + emit.AlignUp(p.CopySize, eightbyte)
 	s.resultBuf = -1
-	if r := p.Result; r.Indirect && (s.resultType().Align() > frameSlotAlign || s.followsStack()) {
+	if r := p.Result; r.Indirect && (s.resultType().Align() > emit.FrameSlotAlign || s.followsStack()) {
 		// The frame slot is only 8-aligned, but a callee may rely on the result's own
 		// alignment; and the frame may move during the call when the stub follows the
 		// goroutine stack. Either way the callee writes to a buffer here, on the system
 		// stack, which the stub then copies to the slot.
 		align := max(s.resultType().Align(), eightbyte)
-		s.resultBuf = alignUp(end, align)
+		s.resultBuf = emit.AlignUp(end, align)
 		s.frameAlign = max(s.frameAlign, align)
-		end = s.resultBuf + alignUp(s.resultType().Size(), eightbyte)
+		end = s.resultBuf + emit.AlignUp(s.resultType().Size(), eightbyte)
 	}
 	s.topSave, s.resultSave = -1, -1
 	if s.followsStack() {
-		s.topSave = alignUp(end, eightbyte)
+		s.topSave = emit.AlignUp(end, eightbyte)
 		s.resultSave = s.topSave + eightbyte
 		end = s.resultSave + len(p.Result.Parts)*eightbyte
 	}
-	s.alloc = alignUp(end, arm64CallAlign)
+	s.alloc = emit.AlignUp(end, arm64CallAlign)
 	if s.alloc+s.frameAlign >= addImmLimit {
 		return fmt.Errorf("jit: a %d-byte stack frame is too large for an arm64 stub", s.alloc)
 	}
@@ -126,7 +131,7 @@ func (s *arm64Stub) placeFrame() error {
 }
 
 // savesErrnoReg reports whether the stub keeps errno's address in x20.
-func (s *arm64Stub) savesErrnoReg() bool { return s.opts.Errno == ErrnoLocation }
+func (s *arm64Stub) savesErrnoReg() bool { return s.opts.Errno == emit.ErrnoLocation }
 
 // prologue pushes a frame record, saves the callee-saved registers the stub uses, keeps
 // the frame in x19 and allocates the stack frame.
@@ -143,10 +148,10 @@ func (s *arm64Stub) prologue() {
 	// Touch each page of a large frame in order, from the top down, so that no access
 	// skips a guard page.
 	left := s.alloc
-	for left > stackProbePage {
-		a.subSP(stackProbePage)
+	for left > emit.StackProbePage {
+		a.subSP(emit.StackProbePage)
 		a.loadInt(armScratch, at(regSP, 0), qwordSize, false)
-		left -= stackProbePage
+		left -= emit.StackProbePage
 	}
 	if left > 0 {
 		a.subSP(left)
@@ -182,7 +187,7 @@ func (s *arm64Stub) slot(i, off int) mem { return at(armFrameReg, s.layout.Args[
 func (s *arm64Stub) copyBytes(dst, src mem, n int) {
 	a := s.a
 	words := n &^ (eightbyte - 1)
-	if n > unrolledCopyMax {
+	if n > emit.UnrolledCopyMax {
 		a.addImm(armCopySrc, src.base, src.off)
 		a.addImm(armCopyDst, dst.base, dst.off)
 		a.movImm64(armCopyLeft, uint64(words))
@@ -216,7 +221,7 @@ func (s *arm64Stub) memoryArgs() {
 	for i := range s.plan.Args {
 		arg := &s.plan.Args[i]
 		param := s.plan.Sig.Params[i]
-		slotSize := alignUp(param.Size(), eightbyte)
+		slotSize := emit.AlignUp(param.Size(), eightbyte)
 		switch arg.Passing {
 		case abi.OnStack:
 			dst := at(regSP, arg.StackOffset)
@@ -294,7 +299,7 @@ func (s *arm64Stub) loadPart(i int, part abi.Part) {
 		s.loadScalar(part.Reg, i, src)
 	case part.Size == qwordSize || part.Size == dwordSize || part.Size == wordSize || part.Size == byteSize:
 		a.loadInt(part.Reg, src, part.Size, false)
-	case part.Offset+qwordSize <= alignUp(param.Size(), eightbyte):
+	case part.Offset+qwordSize <= emit.AlignUp(param.Size(), eightbyte):
 		// An odd-sized tail (3, 5, 6, 7 bytes) of an aggregate: the frame slot is
 		// rounded up to 8 bytes, so the whole word is readable, and the bits beyond the
 		// value are unspecified for the callee.
@@ -310,7 +315,7 @@ func (s *arm64Stub) results() {
 	r := &s.plan.Result
 	if r.Indirect {
 		if s.resultBuf >= 0 {
-			s.copyBytes(at(armFrameReg, s.layout.Result), at(regSP, s.resultBuf), alignUp(s.resultType().Size(), eightbyte))
+			s.copyBytes(at(armFrameReg, s.layout.Result), at(regSP, s.resultBuf), emit.AlignUp(s.resultType().Size(), eightbyte))
 		}
 		return
 	}
@@ -339,13 +344,13 @@ func (s *arm64Stub) storeExact(r abi.Reg, dst mem, size int) {
 		s.a.storeInt(r, dst, size)
 		return
 	}
-	storePieces(size, func(off, n int) { s.a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { s.a.lsrImm(r, bits) })
+	emit.StorePieces(size, func(off, n int) { s.a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { s.a.lsrImm(r, bits) })
 }
 
-// clearErrno, for ErrnoLocation, finds the thread's errno, keeps its address in x20 and
+// clearErrno, for emit.ErrnoLocation, finds the thread's errno, keeps its address in x20 and
 // sets errno to 0, as cgo does (see the amd64 stub).
 func (s *arm64Stub) clearErrno() {
-	if s.opts.Errno != ErrnoLocation {
+	if s.opts.Errno != emit.ErrnoLocation {
 		return
 	}
 	a := s.a
@@ -355,23 +360,23 @@ func (s *arm64Stub) clearErrno() {
 	a.storeInt(regZR, at(armErrnoReg, 0), dwordSize)
 }
 
-// errno stores the C error code in the frame header: errno itself for ErrnoLocation, or
-// what ErrnoFunc returns for ErrnoValue.
+// errno stores the C error code in the frame header: errno itself for emit.ErrnoLocation, or
+// what ErrnoFunc returns for emit.ErrnoValue.
 func (s *arm64Stub) errno() {
 	a := s.a
 	switch s.opts.Errno {
-	case ErrnoLocation:
+	case emit.ErrnoLocation:
 		a.loadInt(armScratch, at(armErrnoReg, 0), dwordSize, false)
-		a.storeInt(armScratch, at(armFrameReg, FrameErrnoOffset), dwordSize)
-	case ErrnoValue:
+		a.storeInt(armScratch, at(armFrameReg, emit.FrameErrnoOffset), dwordSize)
+	case emit.ErrnoValue:
 		a.movImm64(armScratch, uint64(s.opts.ErrnoFunc))
 		a.blr(armScratch)
-		a.storeInt(abi.X0, at(armFrameReg, FrameErrnoOffset), dwordSize)
+		a.storeInt(abi.X0, at(armFrameReg, emit.FrameErrnoOffset), dwordSize)
 	}
 }
 
 // resultType is the type of the result as the plan passes it.
-func (s *arm64Stub) resultType() *abi.Type { return resultType(s.plan) }
+func (s *arm64Stub) resultType() *abi.Type { return emit.ResultType(s.plan) }
 
 // followsStack reports whether the stub adjusts its frame pointer for goroutine stack
 // moves during the call (see Options.TopOfStack).

@@ -1,4 +1,4 @@
-package jit
+package amd64
 
 // The amd64 stub emitter: System V and Win64 plans, entered System V or Win64 style.
 //
@@ -22,15 +22,14 @@ package jit
 // copies), using only scratch registers no plan passes arguments in; then the register
 // arguments; then al for variadic SysV calls, right before the call.
 
-import "github.com/jitffi/jitffi/abi"
+import (
+	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/jit/internal/emit"
+)
 
 const (
 	// callAlign is the stack alignment both conventions require at a call.
 	callAlign = 16
-	// stackProbePage is the guard-page size: a stack frame larger than this is touched
-	// page by page while it is allocated, as Windows requires (its stacks grow only
-	// through the guard page below the committed part).
-	stackProbePage = 4096
 	// savedXMMFirst and savedXMMCount name xmm6-xmm15, callee-saved under Win64 and
 	// clobbered freely by a SysV callee.
 	savedXMMFirst = abi.XMM6
@@ -38,9 +37,6 @@ const (
 	// eightbyte is the unit in which values are copied; every frame slot, stack
 	// argument and copy is a whole number of them.
 	eightbyte = 8
-	// unrolledCopyMax is the largest copy done with straight-line moves; longer ones
-	// loop, so a stub's size stays bounded whatever the size of a by-value struct.
-	unrolledCopyMax = 8 * eightbyte
 )
 
 // Scratch registers. None carries an argument in either convention (al is written last),
@@ -55,13 +51,19 @@ const (
 	scratchXMMMS = abi.XMM5  // caller-saved under Win64, where xmm15 is callee-saved
 )
 
+// ReservedRegisters are the registers stubs keep for themselves: the stack and frame
+// pointers, the registers that hold the frame, errno's address and the stack top across
+// the call, and the scratch registers (r11 among them, which trampolines pass their data
+// slot in). No plan may pass a value in one; package jit's plan check refuses them.
+var ReservedRegisters = []abi.Reg{abi.RSP, abi.RBP, frameReg, errnoReg, stackTopReg, counterReg, scratchGPR, abi.R11, scratchXMM}
+
 // amd64Stub holds what the emitter needs for one stub.
 type amd64Stub struct {
 	a      *amd64Asm
 	plan   *abi.Plan
-	opts   Options
+	opts   emit.Options
 	entry  abi.ABI
-	layout Layout
+	layout emit.Layout
 
 	xmmScratch abi.Reg
 	saveGPRs   bool // a Win64 caller enters a SysV plan: rdi, rsi, xmm6-15 are saved
@@ -76,16 +78,13 @@ type amd64Stub struct {
 	frameAlign int // alignment of rsp during the call
 }
 
-// assembleAMD64 emits and assembles the stub for a SysV or Win64 plan.
-func assembleAMD64(plan *abi.Plan, opts Options) ([]byte, error) {
-	if err := checkPlan(plan, opts, &amd64Rules); err != nil {
-		return nil, err
-	}
+// Downcall emits and assembles the stub for a SysV or Win64 plan.
+func Downcall(plan *abi.Plan, opts emit.Options) ([]byte, error) {
 	s := &amd64Stub{plan: plan, opts: opts, entry: opts.Entry}
 	if s.entry == 0 {
 		s.entry = plan.ABI
 	}
-	s.layout = LayoutOf(plan.Sig)
+	s.layout = emit.LayoutOf(plan.Sig)
 	s.placeFrame()
 
 	a := amd64Pool.Get().(*amd64Asm)
@@ -97,7 +96,7 @@ func assembleAMD64(plan *abi.Plan, opts Options) ([]byte, error) {
 	s.markStackTop()
 	s.memoryArgs()
 	s.registerArgs()
-	a.callMem(at(frameReg, FrameFnOffset))
+	a.callMem(at(frameReg, emit.FrameFnOffset))
 	s.followStack()
 	s.results()
 	s.errno()
@@ -115,7 +114,7 @@ func (s *amd64Stub) placeFrame() {
 	}
 	s.saveGPRs = s.entry == abi.Win64 && p.ABI == abi.SysV
 	s.pushes = 1 // rbx
-	if s.opts.Errno == ErrnoLocation {
+	if s.opts.Errno == emit.ErrnoLocation {
 		s.pushes++ // r12
 	}
 	if s.saveGPRs {
@@ -128,36 +127,36 @@ func (s *amd64Stub) placeFrame() {
 
 	s.argBase = p.ShadowSize
 	end := s.argBase + p.StackSize
-	s.copyBase = alignUp(end, max(callAlign, p.CopyAlign))
-	end = s.copyBase + alignUp(p.CopySize, eightbyte)
+	s.copyBase = emit.AlignUp(end, max(callAlign, p.CopyAlign))
+	end = s.copyBase + emit.AlignUp(p.CopySize, eightbyte)
 	s.resultBuf = -1
-	if rt := resultType(p); p.Result.Indirect && (rt.Align() > frameSlotAlign || s.followsStack()) {
+	if rt := emit.ResultType(p); p.Result.Indirect && (rt.Align() > emit.FrameSlotAlign || s.followsStack()) {
 		// The frame slot is only 8-aligned, but a callee may store an over-aligned
 		// result with aligned vector stores; and the frame may move during the call
 		// when the stub follows the goroutine stack. Either way the callee writes to a
 		// buffer here, on the system stack, which the stub then copies to the slot.
-		s.resultBuf = alignUp(end, max(rt.Align(), eightbyte))
+		s.resultBuf = emit.AlignUp(end, max(rt.Align(), eightbyte))
 		s.frameAlign = max(s.frameAlign, rt.Align())
-		end = s.resultBuf + alignUp(rt.Size(), eightbyte)
+		end = s.resultBuf + emit.AlignUp(rt.Size(), eightbyte)
 	}
 	s.resultSave = -1
 	if s.followsStack() {
-		s.resultSave = alignUp(end, eightbyte)
+		s.resultSave = emit.AlignUp(end, eightbyte)
 		end = s.resultSave + len(p.Result.Parts)*eightbyte
 	}
-	if s.entry == abi.Win64 && s.opts.Errno != NoErrno {
+	if s.entry == abi.Win64 && s.opts.Errno != emit.NoErrno {
 		// The errno function is called Win64-style too and owns the bottom 32 bytes;
 		// whatever must survive that call (the xmm save area) lies above them.
 		end = max(end, abi.RegistersOf(abi.Win64).Shadow)
 	}
 	s.xmmSave = -1
 	if s.saveGPRs {
-		s.xmmSave = alignUp(end, vecSize)
+		s.xmmSave = emit.AlignUp(end, vecSize)
 		end = s.xmmSave + savedXMMCount*vecSize
 	}
 	// At entry rsp+8 is 16-aligned; rbp and the other pushes move it by 8 each.
 	pushed := (1 + 1 + s.pushes) * eightbyte // return address, rbp, the rest
-	s.alloc = alignUp(end, callAlign) + (callAlign-pushed%callAlign)%callAlign
+	s.alloc = emit.AlignUp(end, callAlign) + (callAlign-pushed%callAlign)%callAlign
 }
 
 // prologue saves what the stub uses that its caller expects preserved, points rbx at
@@ -167,7 +166,7 @@ func (s *amd64Stub) prologue() {
 	a.push(abi.RBP)
 	a.movReg(abi.RBP, abi.RSP)
 	a.push(frameReg)
-	if s.opts.Errno == ErrnoLocation {
+	if s.opts.Errno == emit.ErrnoLocation {
 		a.push(errnoReg)
 	}
 	if s.saveGPRs {
@@ -182,12 +181,12 @@ func (s *amd64Stub) prologue() {
 	} else {
 		a.movReg(frameReg, abi.RDI)
 	}
-	// Touch each page of a large frame in order, from the top down (see stackProbePage).
+	// Touch each page of a large frame in order, from the top down (see emit.StackProbePage).
 	left := s.alloc
-	for left > stackProbePage {
-		a.subRSP(stackProbePage)
+	for left > emit.StackProbePage {
+		a.subRSP(emit.StackProbePage)
 		a.loadInt(scratchGPR, bits64, at(abi.RSP, 0), qwordSize, false)
-		left -= stackProbePage
+		left -= emit.StackProbePage
 	}
 	if left > 0 {
 		a.subRSP(left)
@@ -223,7 +222,7 @@ func (s *amd64Stub) epilogue() {
 		a.pop(abi.RSI)
 		a.pop(abi.RDI)
 	}
-	if s.opts.Errno == ErrnoLocation {
+	if s.opts.Errno == emit.ErrnoLocation {
 		a.pop(errnoReg)
 	}
 	a.pop(frameReg)
@@ -241,8 +240,8 @@ func (s *amd64Stub) stackArg(off int) mem { return at(abi.RSP, s.argBase+off) }
 // Callers guarantee that both the source and the destination extend to that rounding.
 func (s *amd64Stub) copyWords(dst, src mem, n int) {
 	a := s.a
-	n = alignUp(n, eightbyte)
-	if n <= unrolledCopyMax {
+	n = emit.AlignUp(n, eightbyte)
+	if n <= emit.UnrolledCopyMax {
 		for off := 0; off < n; off += eightbyte {
 			a.loadInt(scratchGPR, bits64, at(src.base, src.off+off), qwordSize, false)
 			a.storeInt(scratchGPR, at(dst.base, dst.off+off), qwordSize)
@@ -265,7 +264,7 @@ func (s *amd64Stub) memoryArgs() {
 	for i := range s.plan.Args {
 		arg := &s.plan.Args[i]
 		param := s.plan.Sig.Params[i]
-		slotSize := alignUp(param.Size(), eightbyte)
+		slotSize := emit.AlignUp(param.Size(), eightbyte)
 		switch arg.Passing {
 		case abi.OnStack:
 			dst := s.stackArg(arg.StackOffset)
@@ -278,7 +277,7 @@ func (s *amd64Stub) memoryArgs() {
 				s.loadScalar(scratchGPR, i, s.slot(i, 0))
 				a.storeInt(scratchGPR, dst, qwordSize)
 			default:
-				s.copyWords(dst, s.slot(i, 0), min(alignUp(arg.StackSize, eightbyte), slotSize))
+				s.copyWords(dst, s.slot(i, 0), min(emit.AlignUp(arg.StackSize, eightbyte), slotSize))
 			}
 		case abi.ByReference:
 			cp := at(abi.RSP, s.copyBase+arg.CopyOffset)
@@ -350,7 +349,7 @@ func (s *amd64Stub) loadPart(i int, part abi.Part) {
 		a.loadInt(part.Reg, bits64, src, qwordSize, false)
 	case part.Size == dwordSize || part.Size == wordSize || part.Size == byteSize:
 		a.loadInt(part.Reg, bits32, src, part.Size, false)
-	case part.Offset+qwordSize <= alignUp(param.Size(), eightbyte):
+	case part.Offset+qwordSize <= emit.AlignUp(param.Size(), eightbyte):
 		// An odd-sized tail (3, 5, 6, 7 bytes) of an aggregate: the frame slot is
 		// rounded up to eightbytes, so the whole eightbyte is readable, and the bits
 		// beyond the value are unspecified for the callee.
@@ -375,7 +374,7 @@ func (s *amd64Stub) results() {
 	r := &s.plan.Result
 	if r.Indirect {
 		if s.resultBuf >= 0 {
-			s.copyWords(at(frameReg, s.layout.Result), at(abi.RSP, s.resultBuf), alignUp(resultType(s.plan).Size(), eightbyte))
+			s.copyWords(at(frameReg, s.layout.Result), at(abi.RSP, s.resultBuf), emit.AlignUp(emit.ResultType(s.plan).Size(), eightbyte))
 		}
 		return
 	}
@@ -402,15 +401,15 @@ func (s *amd64Stub) storeExact(r abi.Reg, dst mem, size int) {
 		s.a.storeInt(r, dst, size)
 		return
 	}
-	storePieces(size, func(off, n int) { s.a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { s.a.shrImm(r, bits) })
+	emit.StorePieces(size, func(off, n int) { s.a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { s.a.shrImm(r, bits) })
 }
 
-// clearErrno, for ErrnoLocation, finds the thread's errno, keeps its address in r12 and
+// clearErrno, for emit.ErrnoLocation, finds the thread's errno, keeps its address in r12 and
 // sets errno to 0, as cgo does: C functions set errno only on failure, so without this
 // a successful call would report whatever error an earlier call on the thread left.
 // The address stays valid: the call cannot move to another thread while the stub runs.
 func (s *amd64Stub) clearErrno() {
-	if s.opts.Errno != ErrnoLocation {
+	if s.opts.Errno != emit.ErrnoLocation {
 		return
 	}
 	a := s.a
@@ -420,20 +419,20 @@ func (s *amd64Stub) clearErrno() {
 	a.storeImm32(at(errnoReg, 0), 0)
 }
 
-// errno stores the C error code in the frame header: errno itself for ErrnoLocation, or
-// what ErrnoFunc returns, called in the entry convention, for ErrnoValue.
+// errno stores the C error code in the frame header: errno itself for emit.ErrnoLocation, or
+// what ErrnoFunc returns, called in the entry convention, for emit.ErrnoValue.
 func (s *amd64Stub) errno() {
 	a := s.a
 	switch s.opts.Errno {
-	case ErrnoLocation:
+	case emit.ErrnoLocation:
 		a.loadInt(abi.RAX, bits32, at(errnoReg, 0), dwordSize, false)
-	case ErrnoValue:
+	case emit.ErrnoValue:
 		a.movImm64(abi.RAX, uint64(s.opts.ErrnoFunc))
 		a.callReg(abi.RAX)
 	default:
 		return
 	}
-	a.storeInt(abi.RAX, at(frameReg, FrameErrnoOffset), dwordSize)
+	a.storeInt(abi.RAX, at(frameReg, emit.FrameErrnoOffset), dwordSize)
 }
 
 // followsStack reports whether the stub adjusts its frame pointer for goroutine stack

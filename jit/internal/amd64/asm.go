@@ -1,4 +1,4 @@
-package jit
+package amd64
 
 // A narrow, typed layer over golang-asm for amd64.
 //
@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/jit/internal/emit"
 	"github.com/twitchyliquid64/golang-asm/obj"
 	"github.com/twitchyliquid64/golang-asm/obj/x86"
 )
@@ -70,7 +71,7 @@ type amd64Asm struct {
 
 func newAMD64Asm() *amd64Asm {
 	a := &amd64Asm{}
-	a.ctxt = newLink(&x86.Linkamd64, &amd64InitOnce, func(d string) { a.diags = append(a.diags, d) })
+	a.ctxt = emit.NewLink(&x86.Linkamd64, &amd64InitOnce, func(d string) { a.diags = append(a.diags, d) })
 	return a
 }
 
@@ -121,7 +122,7 @@ func (a *amd64Asm) assemble() ([]byte, error) {
 	if len(a.diags) > 0 || a.ctxt.Errors > 0 {
 		return nil, fmt.Errorf("jit: amd64: assembler: %v", a.diags)
 	}
-	if err := checkRelocs("amd64", s); err != nil {
+	if err := emit.CheckRelocs("amd64", s); err != nil {
 		return nil, err
 	}
 	return s.P, nil

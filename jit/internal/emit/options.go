@@ -1,0 +1,41 @@
+package emit
+
+import "github.com/jitffi/jitffi/abi"
+
+// ErrnoKind says how a stub reads the C library's error code right after the call.
+type ErrnoKind uint8
+
+// The ways to read the error code.
+const (
+	// NoErrno: the stub does not read it.
+	NoErrno ErrnoKind = iota
+	// ErrnoLocation: ErrnoFunc returns a pointer to the calling thread's errno (glibc's and
+	// musl's __errno_location). As cgo does, the stub sets errno to 0 before the call and
+	// stores the int it points to in Header.Errno after it, so a call that succeeds
+	// reports 0 rather than an earlier call's error.
+	ErrnoLocation
+	// ErrnoValue: ErrnoFunc returns the error code itself (Windows' GetLastError). The
+	// stub does not clear it before the call.
+	ErrnoValue
+)
+
+// Options are the compile-time choices for a stub other than its plan. Two requests with
+// equal plans and equal Options share one stub.
+type Options struct {
+	// Entry is the calling convention the stub itself is entered with; zero means the
+	// plan's ABI. A Linux host running a Win64 plan against gcc ms_abi functions enters the
+	// stub SysV-style, with the frame in rdi, and the stub calls the target Win64-style.
+	Entry abi.ABI
+	Errno ErrnoKind
+	// ErrnoFunc is the address of the C function that yields the error code; it must be
+	// set when Errno is not NoErrno. Addresses in Options are the target's, 64 bits on
+	// every ABI jitffi emits, whatever the word size of the host that assembles the stub.
+	ErrnoFunc uint64
+	// TopOfStack, when set, is the address of a C-callable function that returns the top
+	// of the calling goroutine's stack (the runtime's _cgo_topofstack). The stub then
+	// follows its frame when the goroutine stack moved during the call, which happens when
+	// the C function calls back into Go and the callback grows the stack, and it has an
+	// indirect result written to its own frame on the system stack first. cgo does the
+	// same; calls that can never call back into Go (the fast mode) leave it unset.
+	TopOfStack uint64
+}

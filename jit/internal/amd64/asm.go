@@ -32,13 +32,13 @@ const (
 	bits64 = 64
 )
 
-// amd64InitOnce guards golang-asm's amd64 table initialisation, which writes package-level
+// linkInit guards golang-asm's amd64 table initialisation, which writes package-level
 // tables without synchronisation.
-var amd64InitOnce sync.Once
+var linkInit sync.Once
 
-// amd64Pool recycles assemblers: an obj.Link is not safe for concurrent use, and making one
+// assemblers recycles assemblers: an obj.Link is not safe for concurrent use, and making one
 // per stub would cost more than assembling the stub.
-var amd64Pool = sync.Pool{New: func() any { return newAMD64Asm() }}
+var assemblers = sync.Pool{New: func() any { return newAssembler() }}
 
 // mem is a memory operand [base + index + off]; index is NoReg when absent.
 type mem struct {
@@ -59,24 +59,24 @@ type label struct {
 	after *obj.Prog
 }
 
-// amd64Asm collects the instructions of one stub and assembles them. Misuse of a helper
+// assembler collects the instructions of one stub and assembles them. Misuse of a helper
 // (a wrong register class, an unsupported size) is recorded and reported by assemble
 // rather than panicking, so a plan the emitter mishandles surfaces as an error.
-type amd64Asm struct {
+type assembler struct {
 	ctxt        *obj.Link
 	first, last *obj.Prog
 	diags       []string
 	err         error
 }
 
-func newAMD64Asm() *amd64Asm {
-	a := &amd64Asm{}
-	a.ctxt = emit.NewLink(&x86.Linkamd64, &amd64InitOnce, func(d string) { a.diags = append(a.diags, d) })
+func newAssembler() *assembler {
+	a := &assembler{}
+	a.ctxt = emit.NewLink(&x86.Linkamd64, &linkInit, func(d string) { a.diags = append(a.diags, d) })
 	return a
 }
 
 // reset prepares a for a new stub.
-func (a *amd64Asm) reset() {
+func (a *assembler) reset() {
 	a.first, a.last = nil, nil
 	a.diags = a.diags[:0]
 	a.err = nil
@@ -84,7 +84,7 @@ func (a *amd64Asm) reset() {
 }
 
 // failf records the first misuse of a helper.
-func (a *amd64Asm) failf(format string, args ...any) {
+func (a *assembler) failf(format string, args ...any) {
 	if a.err == nil {
 		a.err = fmt.Errorf("jit: amd64: "+format, args...)
 	}
@@ -92,7 +92,7 @@ func (a *amd64Asm) failf(format string, args ...any) {
 
 // emit appends one instruction after golang-asm's per-instruction rewrite (Progedit),
 // which its assembler expects to have run; the rewrite may append instructions of its own.
-func (a *amd64Asm) emit(as obj.As, from, to obj.Addr) {
+func (a *assembler) emit(as obj.As, from, to obj.Addr) {
 	p := a.ctxt.NewProg()
 	p.As, p.From, p.To = as, from, to
 	if a.first == nil {
@@ -110,7 +110,7 @@ func (a *amd64Asm) emit(as obj.As, from, to obj.Addr) {
 // assemble encodes the collected instructions. It refuses the bytes if golang-asm
 // reported any diagnostic (its output is not trustworthy then) or left a relocation (there
 // is no linker to resolve it).
-func (a *amd64Asm) assemble() ([]byte, error) {
+func (a *assembler) assemble() ([]byte, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
@@ -129,7 +129,7 @@ func (a *amd64Asm) assemble() ([]byte, error) {
 }
 
 // gpr returns golang-asm's name for a general register.
-func (a *amd64Asm) gpr(r abi.Reg) int16 {
+func (a *assembler) gpr(r abi.Reg) int16 {
 	if r < abi.RAX || r > abi.R15 {
 		a.failf("%v is not a general register", r)
 		return x86.REG_AX
@@ -140,7 +140,7 @@ func (a *amd64Asm) gpr(r abi.Reg) int16 {
 }
 
 // xmm returns golang-asm's name for an SSE register.
-func (a *amd64Asm) xmm(r abi.Reg) int16 {
+func (a *assembler) xmm(r abi.Reg) int16 {
 	if r < abi.XMM0 || r > abi.XMM15 {
 		a.failf("%v is not an xmm register", r)
 		return x86.REG_X0
@@ -148,15 +148,15 @@ func (a *amd64Asm) xmm(r abi.Reg) int16 {
 	return x86.REG_X0 + int16(r-abi.XMM0)
 }
 
-func (a *amd64Asm) regGPR(r abi.Reg) obj.Addr {
+func (a *assembler) regGPR(r abi.Reg) obj.Addr {
 	return obj.Addr{Type: obj.TYPE_REG, Reg: a.gpr(r)}
 }
 
-func (a *amd64Asm) regXMM(r abi.Reg) obj.Addr {
+func (a *assembler) regXMM(r abi.Reg) obj.Addr {
 	return obj.Addr{Type: obj.TYPE_REG, Reg: a.xmm(r)}
 }
 
-func (a *amd64Asm) memory(m mem) obj.Addr {
+func (a *assembler) memory(m mem) obj.Addr {
 	if m.off < math.MinInt32 || m.off > math.MaxInt32 {
 		a.failf("offset %d does not fit a 32-bit displacement", m.off)
 	}
@@ -175,7 +175,7 @@ func constant(v int64) obj.Addr { return obj.Addr{Type: obj.TYPE_CONST, Offset: 
 // extendOp returns the instruction that widens a size-byte integer into a bits-wide
 // register, sign- or zero-extending. Writing a 32-bit register clears the upper half, so
 // zero extension to 64 bits uses the 32-bit forms.
-func (a *amd64Asm) extendOp(bits, size int, signed bool) obj.As {
+func (a *assembler) extendOp(bits, size int, signed bool) obj.As {
 	op, ok := extendOps[extendKey{bits, size, signed}]
 	if !ok {
 		a.failf("cannot widen %d bytes into a %d-bit register", size, bits)
@@ -203,17 +203,17 @@ var storeOps = map[int]obj.As{byteSize: x86.AMOVB, wordSize: x86.AMOVW, dwordSiz
 
 // loadInt loads size (1, 2, 4 or 8) bytes from src into the bits-wide (32 or 64) general
 // register dst, sign- or zero-extending them.
-func (a *amd64Asm) loadInt(dst abi.Reg, bits int, src mem, size int, signed bool) {
+func (a *assembler) loadInt(dst abi.Reg, bits int, src mem, size int, signed bool) {
 	a.emit(a.extendOp(bits, size, signed), a.memory(src), a.regGPR(dst))
 }
 
 // extendReg widens the low size bytes of src into the bits-wide register dst.
-func (a *amd64Asm) extendReg(dst abi.Reg, bits int, src abi.Reg, size int, signed bool) {
+func (a *assembler) extendReg(dst abi.Reg, bits int, src abi.Reg, size int, signed bool) {
 	a.emit(a.extendOp(bits, size, signed), a.regGPR(src), a.regGPR(dst))
 }
 
 // storeInt stores the low size (1, 2, 4 or 8) bytes of src to dst.
-func (a *amd64Asm) storeInt(src abi.Reg, dst mem, size int) {
+func (a *assembler) storeInt(src abi.Reg, dst mem, size int) {
 	op, ok := storeOps[size]
 	if !ok {
 		a.failf("cannot store %d bytes from a general register", size)
@@ -222,12 +222,12 @@ func (a *amd64Asm) storeInt(src abi.Reg, dst mem, size int) {
 }
 
 // storeImm32 stores the 32-bit constant v to dst.
-func (a *amd64Asm) storeImm32(dst mem, v int32) {
+func (a *assembler) storeImm32(dst mem, v int32) {
 	a.emit(x86.AMOVL, constant(int64(v)), a.memory(dst))
 }
 
 // floatOp returns movss for 4 bytes and movsd for 8.
-func (a *amd64Asm) floatOp(size int) obj.As {
+func (a *assembler) floatOp(size int) obj.As {
 	switch size {
 	case dwordSize:
 		return x86.AMOVSS
@@ -240,63 +240,63 @@ func (a *amd64Asm) floatOp(size int) obj.As {
 
 // loadFloat loads a float (4 bytes, movss) or double (8 bytes, movsd) into dst, clearing
 // the rest of the register.
-func (a *amd64Asm) loadFloat(dst abi.Reg, src mem, size int) {
+func (a *assembler) loadFloat(dst abi.Reg, src mem, size int) {
 	a.emit(a.floatOp(size), a.memory(src), a.regXMM(dst))
 }
 
 // storeFloat stores the low 4 (movss) or 8 (movsd) bytes of src to dst.
-func (a *amd64Asm) storeFloat(src abi.Reg, dst mem, size int) {
+func (a *assembler) storeFloat(src abi.Reg, dst mem, size int) {
 	a.emit(a.floatOp(size), a.regXMM(src), a.memory(dst))
 }
 
 // loadVec loads 16 bytes with no alignment requirement (movups).
-func (a *amd64Asm) loadVec(dst abi.Reg, src mem) {
+func (a *assembler) loadVec(dst abi.Reg, src mem) {
 	a.emit(x86.AMOVUPS, a.memory(src), a.regXMM(dst))
 }
 
 // storeVec stores 16 bytes with no alignment requirement (movups).
-func (a *amd64Asm) storeVec(src abi.Reg, dst mem) {
+func (a *assembler) storeVec(src abi.Reg, dst mem) {
 	a.emit(x86.AMOVUPS, a.regXMM(src), a.memory(dst))
 }
 
 // xmmToGPR copies the low 8 bytes of an xmm register to a general register (movq).
-func (a *amd64Asm) xmmToGPR(dst, src abi.Reg) {
+func (a *assembler) xmmToGPR(dst, src abi.Reg) {
 	a.emit(x86.AMOVQ, a.regXMM(src), a.regGPR(dst))
 }
 
 // gprToXMM copies a general register to the low 8 bytes of an xmm register (movq).
-func (a *amd64Asm) gprToXMM(dst, src abi.Reg) {
+func (a *assembler) gprToXMM(dst, src abi.Reg) {
 	a.emit(x86.AMOVQ, a.regGPR(src), a.regXMM(dst))
 }
 
 // cvtss2sd loads a float from src and converts it to a double in dst.
-func (a *amd64Asm) cvtss2sd(dst abi.Reg, src mem) {
+func (a *assembler) cvtss2sd(dst abi.Reg, src mem) {
 	a.emit(x86.ACVTSS2SD, a.memory(src), a.regXMM(dst))
 }
 
 // lea loads the address of src into dst.
-func (a *amd64Asm) lea(dst abi.Reg, src mem) {
+func (a *assembler) lea(dst abi.Reg, src mem) {
 	a.emit(x86.ALEAQ, a.memory(src), a.regGPR(dst))
 }
 
 // movReg copies the 64-bit register src to dst.
-func (a *amd64Asm) movReg(dst, src abi.Reg) {
+func (a *assembler) movReg(dst, src abi.Reg) {
 	a.emit(x86.AMOVQ, a.regGPR(src), a.regGPR(dst))
 }
 
 // movImm64 loads a 64-bit constant into dst. golang-asm picks the shortest encoding that
 // yields the same 64-bit value.
-func (a *amd64Asm) movImm64(dst abi.Reg, v uint64) {
+func (a *assembler) movImm64(dst abi.Reg, v uint64) {
 	a.emit(x86.AMOVQ, constant(int64(v)), a.regGPR(dst))
 }
 
 // movImm32 loads a 32-bit constant into the low half of dst, clearing the upper half.
-func (a *amd64Asm) movImm32(dst abi.Reg, v uint32) {
+func (a *assembler) movImm32(dst abi.Reg, v uint32) {
 	a.emit(x86.AMOVL, constant(int64(int32(v))), a.regGPR(dst))
 }
 
 // shrImm shifts the 64-bit register r right by n bits, filling with zeros.
-func (a *amd64Asm) shrImm(r abi.Reg, n int) {
+func (a *assembler) shrImm(r abi.Reg, n int) {
 	if n <= 0 || n >= bits64 {
 		a.failf("shift count %d out of range", n)
 	}
@@ -305,40 +305,40 @@ func (a *amd64Asm) shrImm(r abi.Reg, n int) {
 
 // push pushes a 64-bit register. The register goes in From: in To golang-asm emits a
 // stray byte.
-func (a *amd64Asm) push(r abi.Reg) {
+func (a *assembler) push(r abi.Reg) {
 	a.emit(x86.APUSHQ, a.regGPR(r), obj.Addr{})
 }
 
 // pop pops a 64-bit register.
-func (a *amd64Asm) pop(r abi.Reg) {
+func (a *assembler) pop(r abi.Reg) {
 	a.emit(x86.APOPQ, obj.Addr{}, a.regGPR(r))
 }
 
 // addRSP adds n to the stack pointer.
-func (a *amd64Asm) addRSP(n int) {
+func (a *assembler) addRSP(n int) {
 	a.emit(x86.AADDQ, constant(int64(n)), a.regGPR(abi.RSP))
 }
 
 // addImm adds the constant n to the 64-bit register r, setting the flags.
-func (a *amd64Asm) addImm(r abi.Reg, n int32) {
+func (a *assembler) addImm(r abi.Reg, n int32) {
 	a.emit(x86.AADDQ, constant(int64(n)), a.regGPR(r))
 }
 
 // addReg adds the 64-bit register src to dst.
-func (a *amd64Asm) addReg(dst, src abi.Reg) {
+func (a *assembler) addReg(dst, src abi.Reg) {
 	a.emit(x86.AADDQ, a.regGPR(src), a.regGPR(dst))
 }
 
 // subReg subtracts the 64-bit register src from dst.
-func (a *amd64Asm) subReg(dst, src abi.Reg) {
+func (a *assembler) subReg(dst, src abi.Reg) {
 	a.emit(x86.ASUBQ, a.regGPR(src), a.regGPR(dst))
 }
 
 // mark returns a label for the next instruction emitted.
-func (a *amd64Asm) mark() label { return label{after: a.last} }
+func (a *assembler) mark() label { return label{after: a.last} }
 
 // jnz jumps to l, marked earlier, when the zero flag is clear.
-func (a *amd64Asm) jnz(l label) {
+func (a *assembler) jnz(l label) {
 	to := obj.Addr{Type: obj.TYPE_BRANCH}
 	a.emit(x86.AJNE, obj.Addr{}, to)
 	// The target is known only now: a label marked just before the branch is the
@@ -351,12 +351,12 @@ func (a *amd64Asm) jnz(l label) {
 }
 
 // subRSP subtracts n from the stack pointer.
-func (a *amd64Asm) subRSP(n int) {
+func (a *assembler) subRSP(n int) {
 	a.emit(x86.ASUBQ, constant(int64(n)), a.regGPR(abi.RSP))
 }
 
 // alignRSP rounds the stack pointer down to a multiple of align, a power of two.
-func (a *amd64Asm) alignRSP(align int) {
+func (a *assembler) alignRSP(align int) {
 	if align <= 0 || align&(align-1) != 0 {
 		a.failf("stack alignment %d is not a power of two", align)
 	}
@@ -364,16 +364,16 @@ func (a *amd64Asm) alignRSP(align int) {
 }
 
 // callMem calls the function whose address is stored at m.
-func (a *amd64Asm) callMem(m mem) {
+func (a *assembler) callMem(m mem) {
 	a.emit(obj.ACALL, obj.Addr{}, a.memory(m))
 }
 
 // callReg calls the function whose address is in r.
-func (a *amd64Asm) callReg(r abi.Reg) {
+func (a *assembler) callReg(r abi.Reg) {
 	a.emit(obj.ACALL, obj.Addr{}, a.regGPR(r))
 }
 
 // ret returns to the caller.
-func (a *amd64Asm) ret() {
+func (a *assembler) ret() {
 	a.emit(obj.ARET, obj.Addr{}, obj.Addr{})
 }

@@ -57,9 +57,9 @@ const (
 // slot in). No plan may pass a value in one; package jit's plan check refuses them.
 var ReservedRegisters = []abi.Reg{abi.RSP, abi.RBP, frameReg, errnoReg, stackTopReg, counterReg, scratchGPR, abi.R11, scratchXMM}
 
-// amd64Stub holds what the emitter needs for one stub.
-type amd64Stub struct {
-	a      *amd64Asm
+// downcall holds what the emitter needs for one stub.
+type downcall struct {
+	a      *assembler
 	plan   *abi.Plan
 	opts   emit.Options
 	entry  abi.ABI
@@ -80,15 +80,15 @@ type amd64Stub struct {
 
 // Downcall emits and assembles the stub for a SysV or Win64 plan.
 func Downcall(plan *abi.Plan, opts emit.Options) ([]byte, error) {
-	s := &amd64Stub{plan: plan, opts: opts, entry: opts.Entry}
+	s := &downcall{plan: plan, opts: opts, entry: opts.Entry}
 	if s.entry == 0 {
 		s.entry = plan.ABI
 	}
 	s.layout = emit.LayoutOf(plan.Sig)
 	s.placeFrame()
 
-	a := amd64Pool.Get().(*amd64Asm)
-	defer amd64Pool.Put(a)
+	a := assemblers.Get().(*assembler)
+	defer assemblers.Put(a)
 	a.reset()
 	s.a = a
 	s.prologue()
@@ -106,7 +106,7 @@ func Downcall(plan *abi.Plan, opts emit.Options) ([]byte, error) {
 }
 
 // placeFrame lays out the stub's own stack frame (see the file comment).
-func (s *amd64Stub) placeFrame() {
+func (s *downcall) placeFrame() {
 	p := s.plan
 	s.xmmScratch = scratchXMM
 	if s.entry == abi.Win64 {
@@ -161,7 +161,7 @@ func (s *amd64Stub) placeFrame() {
 
 // prologue saves what the stub uses that its caller expects preserved, points rbx at
 // the frame and allocates the stub's stack frame.
-func (s *amd64Stub) prologue() {
+func (s *downcall) prologue() {
 	a := s.a
 	a.push(abi.RBP)
 	a.movReg(abi.RBP, abi.RSP)
@@ -202,7 +202,7 @@ func (s *amd64Stub) prologue() {
 }
 
 // epilogue undoes the prologue and returns.
-func (s *amd64Stub) epilogue() {
+func (s *downcall) epilogue() {
 	a := s.a
 	if s.saveGPRs {
 		for i := range savedXMMCount {
@@ -231,14 +231,14 @@ func (s *amd64Stub) epilogue() {
 }
 
 // slot returns the frame operand for byte off of argument i.
-func (s *amd64Stub) slot(i, off int) mem { return at(frameReg, s.layout.Args[i]+off) }
+func (s *downcall) slot(i, off int) mem { return at(frameReg, s.layout.Args[i]+off) }
 
 // stackArg returns the operand for byte off of the outgoing stack area.
-func (s *amd64Stub) stackArg(off int) mem { return at(abi.RSP, s.argBase+off) }
+func (s *downcall) stackArg(off int) mem { return at(abi.RSP, s.argBase+off) }
 
 // copyWords copies n bytes, rounded up to whole eightbytes, through the scratch register.
 // Callers guarantee that both the source and the destination extend to that rounding.
-func (s *amd64Stub) copyWords(dst, src mem, n int) {
+func (s *downcall) copyWords(dst, src mem, n int) {
 	a := s.a
 	n = emit.AlignUp(n, eightbyte)
 	if n <= emit.UnrolledCopyMax {
@@ -259,7 +259,7 @@ func (s *amd64Stub) copyWords(dst, src mem, n int) {
 
 // memoryArgs writes the outgoing stack arguments and the ByReference copies. It uses only
 // the scratch registers.
-func (s *amd64Stub) memoryArgs() {
+func (s *downcall) memoryArgs() {
 	a := s.a
 	for i := range s.plan.Args {
 		arg := &s.plan.Args[i]
@@ -293,7 +293,7 @@ func (s *amd64Stub) memoryArgs() {
 // loadScalar loads integer argument i (its whole value, which fits one register) from src
 // into dst, widened as the plan says. A narrow integer without an Extend is
 // zero-extended, which any callee accepts since the upper bits are unspecified.
-func (s *amd64Stub) loadScalar(dst abi.Reg, i int, src mem) {
+func (s *downcall) loadScalar(dst abi.Reg, i int, src mem) {
 	arg, param := &s.plan.Args[i], s.plan.Sig.Params[i]
 	size := param.Size()
 	signed := arg.Extend == abi.SignExtend32 || (arg.Extend == abi.NoExtension && arg.Promoted && param.Kind.IsSigned())
@@ -306,7 +306,7 @@ func (s *amd64Stub) loadScalar(dst abi.Reg, i int, src mem) {
 
 // registerArgs loads the register arguments, the ByReference pointers, the hidden result
 // pointer and, last, al.
-func (s *amd64Stub) registerArgs() {
+func (s *downcall) registerArgs() {
 	a := s.a
 	for i := range s.plan.Args {
 		arg := &s.plan.Args[i]
@@ -334,7 +334,7 @@ func (s *amd64Stub) registerArgs() {
 }
 
 // loadPart loads one register part of argument i, and its duplicate.
-func (s *amd64Stub) loadPart(i int, part abi.Part) {
+func (s *downcall) loadPart(i int, part abi.Part) {
 	a := s.a
 	arg, param := &s.plan.Args[i], s.plan.Sig.Params[i]
 	src := s.slot(i, part.Offset)
@@ -369,7 +369,7 @@ func (s *amd64Stub) loadPart(i int, part abi.Part) {
 }
 
 // results stores the result registers into the frame's result slot.
-func (s *amd64Stub) results() {
+func (s *downcall) results() {
 	a := s.a
 	r := &s.plan.Result
 	if r.Indirect {
@@ -396,7 +396,7 @@ func (s *amd64Stub) results() {
 
 // storeExact stores the low size bytes (1 to 8) of r to dst, consuming r for sizes
 // that are not a single store.
-func (s *amd64Stub) storeExact(r abi.Reg, dst mem, size int) {
+func (s *downcall) storeExact(r abi.Reg, dst mem, size int) {
 	if _, ok := storeOps[size]; ok {
 		s.a.storeInt(r, dst, size)
 		return
@@ -408,7 +408,7 @@ func (s *amd64Stub) storeExact(r abi.Reg, dst mem, size int) {
 // sets errno to 0, as cgo does: C functions set errno only on failure, so without this
 // a successful call would report whatever error an earlier call on the thread left.
 // The address stays valid: the call cannot move to another thread while the stub runs.
-func (s *amd64Stub) clearErrno() {
+func (s *downcall) clearErrno() {
 	if s.opts.Errno != emit.ErrnoLocation {
 		return
 	}
@@ -421,7 +421,7 @@ func (s *amd64Stub) clearErrno() {
 
 // errno stores the C error code in the frame header: errno itself for emit.ErrnoLocation, or
 // what ErrnoFunc returns, called in the entry convention, for emit.ErrnoValue.
-func (s *amd64Stub) errno() {
+func (s *downcall) errno() {
 	a := s.a
 	switch s.opts.Errno {
 	case emit.ErrnoLocation:
@@ -437,10 +437,10 @@ func (s *amd64Stub) errno() {
 
 // followsStack reports whether the stub adjusts its frame pointer for goroutine stack
 // moves during the call (see Options.TopOfStack).
-func (s *amd64Stub) followsStack() bool { return s.opts.TopOfStack != 0 }
+func (s *downcall) followsStack() bool { return s.opts.TopOfStack != 0 }
 
 // markStackTop keeps the goroutine stack's top, as it is before the call, in r13.
-func (s *amd64Stub) markStackTop() {
+func (s *downcall) markStackTop() {
 	if !s.followsStack() {
 		return
 	}
@@ -453,7 +453,7 @@ func (s *amd64Stub) markStackTop() {
 // that the frame, which lives on that stack, is found where it is now: a callback into Go
 // may have grown the stack, which copies it elsewhere and frees the old one. The result
 // registers wait in the stub's own frame meanwhile.
-func (s *amd64Stub) followStack() {
+func (s *downcall) followStack() {
 	if !s.followsStack() {
 		return
 	}

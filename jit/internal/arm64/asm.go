@@ -91,15 +91,15 @@ const (
 	movChunkCount = 4
 )
 
-// arm64InitOnce guards golang-asm's arm64 table initialisation (see amd64InitOnce).
-var arm64InitOnce sync.Once
+// linkInit guards golang-asm's arm64 table initialisation (see amd64InitOnce).
+var linkInit sync.Once
 
-// arm64Pool recycles assemblers, as amd64Pool does.
-var arm64Pool = sync.Pool{New: func() any { return newARM64Asm() }}
+// assemblers recycles assemblers, as amd64Pool does.
+var assemblers = sync.Pool{New: func() any { return newAssembler() }}
 
-// arm64Asm collects the instructions of one stub and assembles them. Misuse of a helper
+// assembler collects the instructions of one stub and assembles them. Misuse of a helper
 // is recorded and reported by assemble rather than panicking.
-type arm64Asm struct {
+type assembler struct {
 	ctxt        *obj.Link
 	text        *obj.Prog // the ATEXT pseudo-instruction golang-asm expects first
 	first, last *obj.Prog // the real instructions
@@ -108,14 +108,14 @@ type arm64Asm struct {
 	err         error
 }
 
-func newARM64Asm() *arm64Asm {
-	a := &arm64Asm{}
-	a.ctxt = emit.NewLink(&arm64.Linkarm64, &arm64InitOnce, func(d string) { a.diags = append(a.diags, d) })
+func newAssembler() *assembler {
+	a := &assembler{}
+	a.ctxt = emit.NewLink(&arm64.Linkarm64, &linkInit, func(d string) { a.diags = append(a.diags, d) })
 	return a
 }
 
 // reset prepares a for a new stub.
-func (a *arm64Asm) reset() {
+func (a *assembler) reset() {
 	a.text = a.ctxt.NewProg()
 	a.text.As = obj.ATEXT
 	a.text.To = obj.Addr{Type: obj.TYPE_TEXTSIZE}
@@ -127,7 +127,7 @@ func (a *arm64Asm) reset() {
 }
 
 // failf records the first misuse of a helper.
-func (a *arm64Asm) failf(format string, args ...any) {
+func (a *assembler) failf(format string, args ...any) {
 	if a.err == nil {
 		a.err = fmt.Errorf("jit: arm64: "+format, args...)
 	}
@@ -135,12 +135,12 @@ func (a *arm64Asm) failf(format string, args ...any) {
 
 // emit appends one instruction after golang-asm's per-instruction rewrite (Progedit).
 // reg is the Prog's middle operand (the first source of a three-operand form), or 0.
-func (a *arm64Asm) emit(as obj.As, from obj.Addr, reg int16, to obj.Addr) *obj.Prog {
+func (a *assembler) emit(as obj.As, from obj.Addr, reg int16, to obj.Addr) *obj.Prog {
 	return a.emitScond(as, 0, from, reg, to)
 }
 
 // emitScond is emit with a condition suffix: pre- or post-indexing for loads and stores.
-func (a *arm64Asm) emitScond(as obj.As, scond uint8, from obj.Addr, reg int16, to obj.Addr) *obj.Prog {
+func (a *assembler) emitScond(as obj.As, scond uint8, from obj.Addr, reg int16, to obj.Addr) *obj.Prog {
 	p := a.ctxt.NewProg()
 	p.As, p.Scond, p.From, p.Reg, p.To = as, scond, from, reg, to
 	if a.first == nil {
@@ -161,7 +161,7 @@ func (a *arm64Asm) emitScond(as obj.As, scond uint8, from obj.Addr, reg int16, t
 // assemble encodes the collected instructions. It refuses the bytes if golang-asm reported
 // a diagnostic, left a relocation, or turned any instruction into other than exactly one
 // word in place (a literal pool or a sequence through x27 would show up that way).
-func (a *arm64Asm) assemble() ([]byte, error) {
+func (a *assembler) assemble() ([]byte, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
@@ -205,7 +205,7 @@ func isVReg(r abi.Reg) bool { return r >= abi.V0 && r <= abi.V31 }
 
 // gpr returns golang-asm's name for a general register, sp or xzr. x17 is accepted only
 // from this layer (inner), x18 and x27 never.
-func (a *arm64Asm) gpr(r abi.Reg) int16 {
+func (a *assembler) gpr(r abi.Reg) int16 {
 	switch {
 	case r == regSP:
 		return arm64.REGSP
@@ -222,7 +222,7 @@ func (a *arm64Asm) gpr(r abi.Reg) int16 {
 }
 
 // fpr returns golang-asm's name for the scalar view (s or d) of a vector register.
-func (a *arm64Asm) fpr(r abi.Reg) int16 {
+func (a *assembler) fpr(r abi.Reg) int16 {
 	if !isVReg(r) {
 		a.failf("%v is not an arm64 vector register", r)
 		return arm64.REG_F16
@@ -230,8 +230,8 @@ func (a *arm64Asm) fpr(r abi.Reg) int16 {
 	return arm64.REG_F0 + int16(r-abi.V0)
 }
 
-func (a *arm64Asm) regGPR(r abi.Reg) obj.Addr { return obj.Addr{Type: obj.TYPE_REG, Reg: a.gpr(r)} }
-func (a *arm64Asm) regFPR(r abi.Reg) obj.Addr { return obj.Addr{Type: obj.TYPE_REG, Reg: a.fpr(r)} }
+func (a *assembler) regGPR(r abi.Reg) obj.Addr { return obj.Addr{Type: obj.TYPE_REG, Reg: a.gpr(r)} }
+func (a *assembler) regFPR(r abi.Reg) obj.Addr { return obj.Addr{Type: obj.TYPE_REG, Reg: a.fpr(r)} }
 
 // encodable reports whether [base + off] fits an access of size bytes in one instruction:
 // an unsigned offset scaled by the size, or a signed 9-bit unscaled one.
@@ -241,7 +241,7 @@ func encodable(off, size int) bool {
 
 // memory returns the operand for an access of size bytes at m. When the offset does not
 // fit the instruction, it first computes the address into x17.
-func (a *arm64Asm) memory(m mem, size int) obj.Addr {
+func (a *assembler) memory(m mem, size int) obj.Addr {
 	if m.index != abi.NoReg {
 		a.failf("arm64 memory operands take no index register")
 	}
@@ -261,16 +261,16 @@ func (a *arm64Asm) memory(m mem, size int) obj.Addr {
 	return obj.Addr{Type: obj.TYPE_MEM, Reg: a.gpr(m.base), Offset: int64(m.off)}
 }
 
-// arm64LoadOps maps (size, signed) to the Go mnemonic: MOVB/MOVH/MOVW load sign-extending
+// loadOps maps (size, signed) to the Go mnemonic: MOVB/MOVH/MOVW load sign-extending
 // to 64 bits (ldrsb/ldrsh/ldrsw x), the U forms zero-extending (ldrb/ldrh/ldr w).
-var arm64LoadOps = map[[2]int]obj.As{
+var loadOps = map[[2]int]obj.As{
 	{byteSize, 1}: arm64.AMOVB, {byteSize, 0}: arm64.AMOVBU,
 	{wordSize, 1}: arm64.AMOVH, {wordSize, 0}: arm64.AMOVHU,
 	{dwordSize, 1}: arm64.AMOVW, {dwordSize, 0}: arm64.AMOVWU,
 	{qwordSize, 1}: arm64.AMOVD, {qwordSize, 0}: arm64.AMOVD,
 }
 
-var arm64StoreOps = map[int]obj.As{byteSize: arm64.AMOVB, wordSize: arm64.AMOVH, dwordSize: arm64.AMOVW, qwordSize: arm64.AMOVD}
+var storeOps = map[int]obj.As{byteSize: arm64.AMOVB, wordSize: arm64.AMOVH, dwordSize: arm64.AMOVW, qwordSize: arm64.AMOVD}
 
 func b2i(b bool) int {
 	if b {
@@ -281,8 +281,8 @@ func b2i(b bool) int {
 
 // loadInt loads size (1, 2, 4 or 8) bytes from src into dst, sign-extending them to 64
 // bits or zero-extending them.
-func (a *arm64Asm) loadInt(dst abi.Reg, src mem, size int, signed bool) {
-	op, ok := arm64LoadOps[[2]int{size, b2i(signed)}]
+func (a *assembler) loadInt(dst abi.Reg, src mem, size int, signed bool) {
+	op, ok := loadOps[[2]int{size, b2i(signed)}]
 	if !ok {
 		a.failf("cannot load %d bytes into a general register", size)
 		return
@@ -291,8 +291,8 @@ func (a *arm64Asm) loadInt(dst abi.Reg, src mem, size int, signed bool) {
 }
 
 // storeInt stores the low size (1, 2, 4 or 8) bytes of src to dst.
-func (a *arm64Asm) storeInt(src abi.Reg, dst mem, size int) {
-	op, ok := arm64StoreOps[size]
+func (a *assembler) storeInt(src abi.Reg, dst mem, size int) {
+	op, ok := storeOps[size]
 	if !ok {
 		a.failf("cannot store %d bytes from a general register", size)
 		return
@@ -301,7 +301,7 @@ func (a *arm64Asm) storeInt(src abi.Reg, dst mem, size int) {
 }
 
 // floatOp returns the scalar floating-point move for 4 (s) or 8 (d) bytes.
-func (a *arm64Asm) floatOp(size int) obj.As {
+func (a *assembler) floatOp(size int) obj.As {
 	switch size {
 	case dwordSize:
 		return arm64.AFMOVS
@@ -314,27 +314,27 @@ func (a *arm64Asm) floatOp(size int) obj.As {
 
 // loadFloat loads a float (4 bytes, ldr s) or double (8 bytes, ldr d) into dst, clearing
 // the rest of the vector register.
-func (a *arm64Asm) loadFloat(dst abi.Reg, src mem, size int) {
+func (a *assembler) loadFloat(dst abi.Reg, src mem, size int) {
 	a.emit(a.floatOp(size), a.memory(src, size), 0, a.regFPR(dst))
 }
 
 // storeFloat stores the low 4 (str s) or 8 (str d) bytes of src to dst.
-func (a *arm64Asm) storeFloat(src abi.Reg, dst mem, size int) {
+func (a *assembler) storeFloat(src abi.Reg, dst mem, size int) {
 	a.emit(a.floatOp(size), a.regFPR(src), 0, a.memory(dst, size))
 }
 
 // fcvtSD converts the float in src to a double in dst (fcvt d, s).
-func (a *arm64Asm) fcvtSD(dst, src abi.Reg) {
+func (a *assembler) fcvtSD(dst, src abi.Reg) {
 	a.emit(arm64.AFCVTSD, a.regFPR(src), 0, a.regFPR(dst))
 }
 
 // pair returns the register-pair operand (r1, r2).
-func (a *arm64Asm) pair(r1, r2 abi.Reg) obj.Addr {
+func (a *assembler) pair(r1, r2 abi.Reg) obj.Addr {
 	return obj.Addr{Type: obj.TYPE_REGREG, Reg: a.gpr(r1), Offset: int64(a.gpr(r2))}
 }
 
 // pairMem checks a pair access's offset and returns [base + off].
-func (a *arm64Asm) pairMem(base abi.Reg, off int) obj.Addr {
+func (a *assembler) pairMem(base abi.Reg, off int) obj.Addr {
 	if off < pairOffMin || off > pairOffMax || off%qwordSize != 0 {
 		a.failf("pair offset %d out of range", off)
 	}
@@ -349,18 +349,18 @@ const (
 )
 
 // stp stores r1 and r2 to [base + off], with the given indexing mode.
-func (a *arm64Asm) stp(r1, r2, base abi.Reg, off int, mode uint8) {
+func (a *assembler) stp(r1, r2, base abi.Reg, off int, mode uint8) {
 	a.emitScond(arm64.ASTP, mode, a.pair(r1, r2), 0, a.pairMem(base, off))
 }
 
 // ldp loads r1 and r2 from [base + off], with the given indexing mode; post-indexing
 // adds off to base after the load.
-func (a *arm64Asm) ldp(r1, r2, base abi.Reg, off int, mode uint8) {
+func (a *assembler) ldp(r1, r2, base abi.Reg, off int, mode uint8) {
 	a.emitScond(arm64.ALDP, mode, a.pairMem(base, off), 0, a.pair(r1, r2))
 }
 
 // loadPost loads 8 bytes from [base] into dst and then adds step to base.
-func (a *arm64Asm) loadPost(dst, base abi.Reg, step int) {
+func (a *assembler) loadPost(dst, base abi.Reg, step int) {
 	if step < unscaledMin || step > unscaledMax {
 		a.failf("post-index step %d out of range", step)
 	}
@@ -368,7 +368,7 @@ func (a *arm64Asm) loadPost(dst, base abi.Reg, step int) {
 }
 
 // storePost stores the 8 bytes of src to [base] and then adds step to base.
-func (a *arm64Asm) storePost(src, base abi.Reg, step int) {
+func (a *assembler) storePost(src, base abi.Reg, step int) {
 	if step < unscaledMin || step > unscaledMax {
 		a.failf("post-index step %d out of range", step)
 	}
@@ -377,7 +377,7 @@ func (a *arm64Asm) storePost(src, base abi.Reg, step int) {
 
 // addSub emits dst = src +/- imm for an immediate add/sub can encode: 12 bits, optionally
 // shifted left by 12.
-func (a *arm64Asm) addSub(op obj.As, dst, src abi.Reg, imm int) {
+func (a *assembler) addSub(op obj.As, dst, src abi.Reg, imm int) {
 	if imm < 0 || (imm > imm12Max && (imm&imm12Max != 0 || imm>>imm12Shift > imm12Max)) {
 		a.failf("immediate %d does not fit an add/sub", imm)
 	}
@@ -386,7 +386,7 @@ func (a *arm64Asm) addSub(op obj.As, dst, src abi.Reg, imm int) {
 
 // addImm sets dst = src + n for any n of magnitude below 2^24, in one or two instructions
 // (the high 12 bits shifted, then the low 12). sp may be dst or src.
-func (a *arm64Asm) addImm(dst, src abi.Reg, n int) {
+func (a *assembler) addImm(dst, src abi.Reg, n int) {
 	op := arm64.AADD
 	if n < 0 {
 		op, n = arm64.ASUB, -n
@@ -411,14 +411,14 @@ func (a *arm64Asm) addImm(dst, src abi.Reg, n int) {
 }
 
 // subSP lowers sp by n bytes (n below 2^24).
-func (a *arm64Asm) subSP(n int) { a.addImm(regSP, regSP, -n) }
+func (a *assembler) subSP(n int) { a.addImm(regSP, regSP, -n) }
 
 // addReg sets dst = x + y and subReg dst = x - y, all 64-bit general registers: the
 // shifted-register forms, where register 31 is xzr, so neither sp nor xzr is accepted.
-func (a *arm64Asm) addReg(dst, x, y abi.Reg) { a.addSubReg(arm64.AADD, dst, x, y) }
-func (a *arm64Asm) subReg(dst, x, y abi.Reg) { a.addSubReg(arm64.ASUB, dst, x, y) }
+func (a *assembler) addReg(dst, x, y abi.Reg) { a.addSubReg(arm64.AADD, dst, x, y) }
+func (a *assembler) subReg(dst, x, y abi.Reg) { a.addSubReg(arm64.ASUB, dst, x, y) }
 
-func (a *arm64Asm) addSubReg(op obj.As, dst, x, y abi.Reg) {
+func (a *assembler) addSubReg(op obj.As, dst, x, y abi.Reg) {
 	for _, r := range []abi.Reg{dst, x, y} {
 		if r == regSP || r == regZR {
 			a.failf("register add/sub cannot name sp or xzr")
@@ -430,14 +430,14 @@ func (a *arm64Asm) addSubReg(op obj.As, dst, x, y abi.Reg) {
 }
 
 // movReg copies the 64-bit register src to dst; either may be sp.
-func (a *arm64Asm) movReg(dst, src abi.Reg) {
+func (a *assembler) movReg(dst, src abi.Reg) {
 	a.emit(arm64.AMOVD, a.regGPR(src), 0, a.regGPR(dst))
 }
 
 // movImm64 loads a constant below 2^63 (any user-space address) into dst with movz for its
 // lowest non-zero 16-bit chunk and movk for the others: no literal pool. golang-asm cannot
 // encode a chunk with bit 63 set.
-func (a *arm64Asm) movImm64(dst abi.Reg, v uint64) {
+func (a *assembler) movImm64(dst abi.Reg, v uint64) {
 	if v > math.MaxInt64 {
 		a.failf("constant %#x has bit 63 set", v)
 		return
@@ -459,7 +459,7 @@ func (a *arm64Asm) movImm64(dst abi.Reg, v uint64) {
 }
 
 // andSPAlign sets sp = src rounded down to a multiple of align, a power of two.
-func (a *arm64Asm) andSPAlign(src abi.Reg, align int) {
+func (a *assembler) andSPAlign(src abi.Reg, align int) {
 	if align <= 0 || align&(align-1) != 0 {
 		a.failf("stack alignment %d is not a power of two", align)
 	}
@@ -467,24 +467,24 @@ func (a *arm64Asm) andSPAlign(src abi.Reg, align int) {
 }
 
 // lsrImm shifts the 64-bit register r right by n bits, filling with zeros.
-func (a *arm64Asm) lsrImm(r abi.Reg, n int) {
+func (a *assembler) lsrImm(r abi.Reg, n int) {
 	if n <= 0 || n >= bits64 {
 		a.failf("shift count %d out of range", n)
 	}
 	a.emit(arm64.ALSR, constant(int64(n)), a.gpr(r), a.regGPR(r))
 }
 
-// arm64ExtendOps maps (size, signed) to the register-to-register extension to 64 bits. The
+// extendOps maps (size, signed) to the register-to-register extension to 64 bits. The
 // zero-extending forms write the 32-bit register, which clears the upper half.
-var arm64ExtendOps = map[[2]int]obj.As{
+var extendOps = map[[2]int]obj.As{
 	{byteSize, 1}: arm64.ASXTB, {byteSize, 0}: arm64.AUXTB,
 	{wordSize, 1}: arm64.ASXTH, {wordSize, 0}: arm64.AUXTH,
 	{dwordSize, 1}: arm64.ASXTW, {dwordSize, 0}: arm64.AUXTW,
 }
 
 // extendReg widens the low size bytes of src into all 64 bits of dst.
-func (a *arm64Asm) extendReg(dst, src abi.Reg, size int, signed bool) {
-	op, ok := arm64ExtendOps[[2]int{size, b2i(signed)}]
+func (a *assembler) extendReg(dst, src abi.Reg, size int, signed bool) {
+	op, ok := extendOps[[2]int{size, b2i(signed)}]
 	if !ok {
 		a.failf("cannot extend %d bytes", size)
 		return
@@ -493,7 +493,7 @@ func (a *arm64Asm) extendReg(dst, src abi.Reg, size int, signed bool) {
 }
 
 // subsImm sets r -= n (n a 12-bit immediate) and the flags.
-func (a *arm64Asm) subsImm(r abi.Reg, n int) {
+func (a *assembler) subsImm(r abi.Reg, n int) {
 	if n <= 0 || n > imm12Max {
 		a.failf("immediate %d does not fit subs", n)
 	}
@@ -501,10 +501,10 @@ func (a *arm64Asm) subsImm(r abi.Reg, n int) {
 }
 
 // mark returns a label for the next instruction emitted.
-func (a *arm64Asm) mark() label { return label{after: a.last} }
+func (a *assembler) mark() label { return label{after: a.last} }
 
 // bne branches to l, marked earlier, when the zero flag is clear.
-func (a *arm64Asm) bne(l label) {
+func (a *assembler) bne(l label) {
 	p := a.emit(arm64.ABNE, obj.Addr{}, 0, obj.Addr{Type: obj.TYPE_BRANCH})
 	target := a.first
 	if l.after != nil {
@@ -514,11 +514,11 @@ func (a *arm64Asm) bne(l label) {
 }
 
 // blr calls the function whose address is in r.
-func (a *arm64Asm) blr(r abi.Reg) {
+func (a *assembler) blr(r abi.Reg) {
 	a.emit(obj.ACALL, obj.Addr{}, 0, obj.Addr{Type: obj.TYPE_MEM, Reg: a.gpr(r)})
 }
 
 // ret returns through the link register. golang-asm rejects RET without an operand.
-func (a *arm64Asm) ret() {
+func (a *assembler) ret() {
 	a.emit(obj.ARET, obj.Addr{}, 0, obj.Addr{Type: obj.TYPE_REG, Reg: arm64.REGLINK})
 }

@@ -29,12 +29,12 @@ import (
 )
 
 const (
-	// arm64CallAlign is the stack alignment AAPCS64 requires at all times, not only at
+	// callAlign is the stack alignment AAPCS64 requires at all times, not only at
 	// calls: sp-relative accesses fault on some cores when sp is misaligned.
-	arm64CallAlign = 16
-	// arm64SaveArea holds the frame record (x29, x30) and the callee-saved registers the
+	callAlign = 16
+	// saveArea holds the frame record (x29, x30) and the callee-saved registers the
 	// stub uses (x19, x20), each pair 16 bytes.
-	arm64SaveArea = 2 * vecSize
+	saveArea = 2 * vecSize
 	savedPairOff  = vecSize // offset of the x19, x20 pair above sp after the first push
 	bitsPerByte   = 8
 )
@@ -42,14 +42,14 @@ const (
 // Registers the arm64 stub uses; all but x19 and x20 are caller-saved scratch registers
 // that no argument uses.
 const (
-	armFrameReg  = abi.X19 // the frame, across the call
-	armErrnoReg  = abi.X20 // errno's address, across the call
-	armScratch   = abi.X16 // data in flight; x17 belongs to the assembler layer
-	armCopySrc   = abi.X9  // copy loop: source pointer
-	armCopyDst   = abi.X10 // copy loop: destination pointer
-	armCopyLeft  = abi.X11 // copy loop: bytes left
-	armFPScratch = abi.V16 // promoted variadic floats bound for the stack
-	armHidden    = abi.X8  // AAPCS64's indirect result register
+	frameReg  = abi.X19 // the frame, across the call
+	errnoReg  = abi.X20 // errno's address, across the call
+	scratchReg   = abi.X16 // data in flight; x17 belongs to the assembler layer
+	copySrc   = abi.X9  // copy loop: source pointer
+	copyDst   = abi.X10 // copy loop: destination pointer
+	copyLeft  = abi.X11 // copy loop: bytes left
+	fpScratch = abi.V16 // promoted variadic floats bound for the stack
+	hiddenReg    = abi.X8  // AAPCS64's indirect result register
 )
 
 // ReservedRegisters are the registers stubs keep for themselves: the frame record and
@@ -57,11 +57,11 @@ const (
 // the scratch registers (x17 among them, which trampolines pass their data slot in) and
 // the platform register x18. No plan may pass a value in one; package jit's plan check
 // refuses them.
-var ReservedRegisters = []abi.Reg{abi.X29, abi.X30, armFrameReg, armErrnoReg, armScratch, abi.X17, armCopySrc, armCopyDst, armCopyLeft, abi.X18, armFPScratch}
+var ReservedRegisters = []abi.Reg{abi.X29, abi.X30, frameReg, errnoReg, scratchReg, abi.X17, copySrc, copyDst, copyLeft, abi.X18, fpScratch}
 
-// arm64Stub holds what the emitter needs for one stub.
-type arm64Stub struct {
-	a      *arm64Asm
+// downcall holds what the emitter needs for one stub.
+type downcall struct {
+	a      *assembler
 	plan   *abi.Plan
 	opts   emit.Options
 	layout emit.Layout
@@ -76,14 +76,14 @@ type arm64Stub struct {
 
 // Downcall emits and assembles the stub for an AAPCS64 or Apple arm64 plan.
 func Downcall(plan *abi.Plan, opts emit.Options) ([]byte, error) {
-	s := &arm64Stub{plan: plan, opts: opts}
+	s := &downcall{plan: plan, opts: opts}
 	s.layout = emit.LayoutOf(plan.Sig)
 	if err := s.placeFrame(); err != nil {
 		return nil, err
 	}
 
-	a := arm64Pool.Get().(*arm64Asm)
-	defer arm64Pool.Put(a)
+	a := assemblers.Get().(*assembler)
+	defer assemblers.Put(a)
 	a.reset()
 	s.a = a
 	s.prologue()
@@ -91,8 +91,8 @@ func Downcall(plan *abi.Plan, opts emit.Options) ([]byte, error) {
 	s.markStackTop()
 	s.memoryArgs()
 	s.registerArgs()
-	a.loadInt(armScratch, at(armFrameReg, emit.FrameFnOffset), qwordSize, false)
-	a.blr(armScratch)
+	a.loadInt(scratchReg, at(frameReg, emit.FrameFnOffset), qwordSize, false)
+	a.blr(scratchReg)
 	s.followStack()
 	s.results()
 	s.errno()
@@ -101,9 +101,9 @@ func Downcall(plan *abi.Plan, opts emit.Options) ([]byte, error) {
 }
 
 // placeFrame lays out the stub's own stack frame (see the file comment).
-func (s *arm64Stub) placeFrame() error {
+func (s *downcall) placeFrame() error {
 	p := s.plan
-	s.frameAlign = max(arm64CallAlign, p.StackAlign, p.CopyAlign)
+	s.frameAlign = max(callAlign, p.StackAlign, p.CopyAlign)
 	s.copyBase = emit.AlignUp(p.StackSize, max(eightbyte, p.CopyAlign))
 	end := s.copyBase + emit.AlignUp(p.CopySize, eightbyte)
 	s.resultBuf = -1
@@ -123,7 +123,7 @@ func (s *arm64Stub) placeFrame() error {
 		s.resultSave = s.topSave + eightbyte
 		end = s.resultSave + len(p.Result.Parts)*eightbyte
 	}
-	s.alloc = emit.AlignUp(end, arm64CallAlign)
+	s.alloc = emit.AlignUp(end, callAlign)
 	if s.alloc+s.frameAlign >= addImmLimit {
 		return fmt.Errorf("jit: a %d-byte stack frame is too large for an arm64 stub", s.alloc)
 	}
@@ -131,83 +131,83 @@ func (s *arm64Stub) placeFrame() error {
 }
 
 // savesErrnoReg reports whether the stub keeps errno's address in x20.
-func (s *arm64Stub) savesErrnoReg() bool { return s.opts.Errno == emit.ErrnoLocation }
+func (s *downcall) savesErrnoReg() bool { return s.opts.Errno == emit.ErrnoLocation }
 
 // prologue pushes a frame record, saves the callee-saved registers the stub uses, keeps
 // the frame in x19 and allocates the stack frame.
-func (s *arm64Stub) prologue() {
+func (s *downcall) prologue() {
 	a := s.a
-	a.stp(abi.X29, abi.X30, regSP, -arm64SaveArea, preIndex)
+	a.stp(abi.X29, abi.X30, regSP, -saveArea, preIndex)
 	a.movReg(abi.X29, regSP)
 	if s.savesErrnoReg() {
-		a.stp(armFrameReg, armErrnoReg, regSP, savedPairOff, offsetMode)
+		a.stp(frameReg, errnoReg, regSP, savedPairOff, offsetMode)
 	} else {
-		a.storeInt(armFrameReg, at(regSP, savedPairOff), qwordSize)
+		a.storeInt(frameReg, at(regSP, savedPairOff), qwordSize)
 	}
-	a.movReg(armFrameReg, abi.X0)
+	a.movReg(frameReg, abi.X0)
 	// Touch each page of a large frame in order, from the top down, so that no access
 	// skips a guard page.
 	left := s.alloc
 	for left > emit.StackProbePage {
 		a.subSP(emit.StackProbePage)
-		a.loadInt(armScratch, at(regSP, 0), qwordSize, false)
+		a.loadInt(scratchReg, at(regSP, 0), qwordSize, false)
 		left -= emit.StackProbePage
 	}
 	if left > 0 {
 		a.subSP(left)
 	}
-	if s.frameAlign > arm64CallAlign {
+	if s.frameAlign > callAlign {
 		// and cannot read sp, only write it.
-		a.movReg(armScratch, regSP)
-		a.andSPAlign(armScratch, s.frameAlign)
+		a.movReg(scratchReg, regSP)
+		a.andSPAlign(scratchReg, s.frameAlign)
 	}
 }
 
 // epilogue undoes the prologue and returns.
-func (s *arm64Stub) epilogue() {
+func (s *downcall) epilogue() {
 	a := s.a
-	if s.alloc > 0 || s.frameAlign > arm64CallAlign {
+	if s.alloc > 0 || s.frameAlign > callAlign {
 		a.movReg(regSP, abi.X29)
 	}
 	if s.savesErrnoReg() {
-		a.ldp(armFrameReg, armErrnoReg, regSP, savedPairOff, offsetMode)
+		a.ldp(frameReg, errnoReg, regSP, savedPairOff, offsetMode)
 	} else {
-		a.loadInt(armFrameReg, at(regSP, savedPairOff), qwordSize, false)
+		a.loadInt(frameReg, at(regSP, savedPairOff), qwordSize, false)
 	}
-	a.ldp(abi.X29, abi.X30, regSP, arm64SaveArea, postIndex)
+	a.ldp(abi.X29, abi.X30, regSP, saveArea, postIndex)
 	a.ret()
 }
 
 // slot returns the frame operand for byte off of argument i.
-func (s *arm64Stub) slot(i, off int) mem { return at(armFrameReg, s.layout.Args[i]+off) }
+func (s *downcall) slot(i, off int) mem { return at(frameReg, s.layout.Args[i]+off) }
 
 // copyBytes copies exactly n bytes from src to dst: 8-byte words, then a 4-, 2- and
 // 1-byte tail. Long copies loop, so a stub's size stays bounded whatever the size of a
 // by-value struct.
-func (s *arm64Stub) copyBytes(dst, src mem, n int) {
+func (s *downcall) copyBytes(dst, src mem, n int) {
 	a := s.a
 	words := n &^ (eightbyte - 1)
 	if n > emit.UnrolledCopyMax {
-		a.addImm(armCopySrc, src.base, src.off)
-		a.addImm(armCopyDst, dst.base, dst.off)
-		a.movImm64(armCopyLeft, uint64(words))
+		a.addImm(copySrc, src.base, src.off)
+		a.addImm(copyDst, dst.base, dst.off)
+		a.movImm64(copyLeft, uint64(words))
 		loop := a.mark()
-		a.loadPost(armScratch, armCopySrc, eightbyte)
-		a.storePost(armScratch, armCopyDst, eightbyte)
-		a.subsImm(armCopyLeft, eightbyte)
+		a.loadPost(scratchReg, copySrc, eightbyte)
+		a.storePost(scratchReg, copyDst, eightbyte)
+		a.subsImm(copyLeft, eightbyte)
 		a.bne(loop)
-		src, dst = at(armCopySrc, -words), at(armCopyDst, -words)
+		src, dst = at(copySrc, -words), at(copyDst, -words)
 	} else {
 		for off := 0; off < words; off += eightbyte {
-			a.loadInt(armScratch, at(src.base, src.off+off), qwordSize, false)
-			a.storeInt(armScratch, at(dst.base, dst.off+off), qwordSize)
+			a.loadInt(scratchReg, at(src.base, src.off+off), qwordSize, false)
+			a.storeInt(scratchReg, at(dst.base, dst.off+off), qwordSize)
 		}
 	}
 	off := words
 	for _, w := range []int{dwordSize, wordSize, byteSize} {
 		if n-off >= w {
-			a.loadInt(armScratch, at(src.base, src.off+off), w, false)
-			a.storeInt(armScratch, at(dst.base, dst.off+off), w)
+			a.loadInt(scratchReg, at(src.base, src.off+off), w, false)
+			a.storeInt(scratchReg, at(dst.base, dst.off+off), w)
 			off += w
 		}
 	}
@@ -216,7 +216,7 @@ func (s *arm64Stub) copyBytes(dst, src mem, n int) {
 // memoryArgs writes the outgoing stack arguments and the ByReference copies, each with
 // exactly the bytes the plan gives it: Apple packs stack arguments at their natural size,
 // so a wider store would overwrite the next argument.
-func (s *arm64Stub) memoryArgs() {
+func (s *downcall) memoryArgs() {
 	a := s.a
 	for i := range s.plan.Args {
 		arg := &s.plan.Args[i]
@@ -227,13 +227,13 @@ func (s *arm64Stub) memoryArgs() {
 			dst := at(regSP, arg.StackOffset)
 			switch {
 			case arg.Promoted && param.Kind == abi.Float32:
-				a.loadFloat(armFPScratch, s.slot(i, 0), dwordSize)
-				a.fcvtSD(armFPScratch, armFPScratch)
-				a.storeFloat(armFPScratch, dst, qwordSize)
+				a.loadFloat(fpScratch, s.slot(i, 0), dwordSize)
+				a.fcvtSD(fpScratch, fpScratch)
+				a.storeFloat(fpScratch, dst, qwordSize)
 			case param.Kind.IsScalar() && !param.Kind.IsFloat():
 				// Extended in full, so the slot's upper bytes are deterministic too.
-				s.loadScalar(armScratch, i, s.slot(i, 0))
-				s.storeExact(armScratch, dst, min(arg.StackSize, qwordSize))
+				s.loadScalar(scratchReg, i, s.slot(i, 0))
+				s.storeExact(scratchReg, dst, min(arg.StackSize, qwordSize))
 			default:
 				s.copyBytes(dst, s.slot(i, 0), min(arg.StackSize, slotSize))
 			}
@@ -241,8 +241,8 @@ func (s *arm64Stub) memoryArgs() {
 			cp := s.copyBase + arg.CopyOffset
 			s.copyBytes(at(regSP, cp), s.slot(i, 0), slotSize)
 			if arg.PointerReg == abi.NoReg {
-				a.addImm(armScratch, regSP, cp)
-				a.storeInt(armScratch, at(regSP, arg.StackOffset), qwordSize)
+				a.addImm(scratchReg, regSP, cp)
+				a.storeInt(scratchReg, at(regSP, arg.StackOffset), qwordSize)
 			}
 		}
 	}
@@ -252,7 +252,7 @@ func (s *arm64Stub) memoryArgs() {
 // bits: as the plan's Extend says, or else by the type's signedness. AAPCS64 leaves the
 // bits above a narrow argument unspecified, but Apple's callees and clang-compiled code
 // rely on the 32-bit extension a C caller performs, and one rule for both is simplest.
-func (s *arm64Stub) loadScalar(dst abi.Reg, i int, src mem) {
+func (s *downcall) loadScalar(dst abi.Reg, i int, src mem) {
 	arg, param := &s.plan.Args[i], s.plan.Sig.Params[i]
 	signed := arg.Extend == abi.SignExtend32 || (arg.Extend == abi.NoExtension && param.Kind.IsSigned())
 	s.a.loadInt(dst, src, param.Size(), signed)
@@ -260,7 +260,7 @@ func (s *arm64Stub) loadScalar(dst abi.Reg, i int, src mem) {
 
 // registerArgs loads the register arguments, the ByReference pointers and the indirect
 // result address.
-func (s *arm64Stub) registerArgs() {
+func (s *downcall) registerArgs() {
 	a := s.a
 	for i := range s.plan.Args {
 		arg := &s.plan.Args[i]
@@ -279,13 +279,13 @@ func (s *arm64Stub) registerArgs() {
 		if s.resultBuf >= 0 {
 			a.addImm(r.HiddenReg, regSP, s.resultBuf)
 		} else {
-			a.addImm(r.HiddenReg, armFrameReg, s.layout.Result)
+			a.addImm(r.HiddenReg, frameReg, s.layout.Result)
 		}
 	}
 }
 
 // loadPart loads one register part of argument i.
-func (s *arm64Stub) loadPart(i int, part abi.Part) {
+func (s *downcall) loadPart(i int, part abi.Part) {
 	a := s.a
 	arg, param := &s.plan.Args[i], s.plan.Sig.Params[i]
 	src := s.slot(i, part.Offset)
@@ -310,18 +310,18 @@ func (s *arm64Stub) loadPart(i int, part abi.Part) {
 }
 
 // results stores the result registers into the frame's result slot.
-func (s *arm64Stub) results() {
+func (s *downcall) results() {
 	a := s.a
 	r := &s.plan.Result
 	if r.Indirect {
 		if s.resultBuf >= 0 {
-			s.copyBytes(at(armFrameReg, s.layout.Result), at(regSP, s.resultBuf), emit.AlignUp(s.resultType().Size(), eightbyte))
+			s.copyBytes(at(frameReg, s.layout.Result), at(regSP, s.resultBuf), emit.AlignUp(s.resultType().Size(), eightbyte))
 		}
 		return
 	}
 	kind := s.plan.Sig.Result.Kind
 	for _, part := range r.Parts {
-		dst := at(armFrameReg, s.layout.Result+part.Offset)
+		dst := at(frameReg, s.layout.Result+part.Offset)
 		switch {
 		case part.Reg.IsFloat():
 			a.storeFloat(part.Reg, dst, part.Size)
@@ -339,8 +339,8 @@ func (s *arm64Stub) results() {
 
 // storeExact stores the low size bytes (1 to 8) of r to dst, consuming r for sizes that
 // are not a single store.
-func (s *arm64Stub) storeExact(r abi.Reg, dst mem, size int) {
-	if _, ok := arm64StoreOps[size]; ok {
+func (s *downcall) storeExact(r abi.Reg, dst mem, size int) {
+	if _, ok := storeOps[size]; ok {
 		s.a.storeInt(r, dst, size)
 		return
 	}
@@ -349,49 +349,49 @@ func (s *arm64Stub) storeExact(r abi.Reg, dst mem, size int) {
 
 // clearErrno, for emit.ErrnoLocation, finds the thread's errno, keeps its address in x20 and
 // sets errno to 0, as cgo does (see the amd64 stub).
-func (s *arm64Stub) clearErrno() {
+func (s *downcall) clearErrno() {
 	if s.opts.Errno != emit.ErrnoLocation {
 		return
 	}
 	a := s.a
-	a.movImm64(armScratch, uint64(s.opts.ErrnoFunc))
-	a.blr(armScratch)
-	a.movReg(armErrnoReg, abi.X0)
-	a.storeInt(regZR, at(armErrnoReg, 0), dwordSize)
+	a.movImm64(scratchReg, uint64(s.opts.ErrnoFunc))
+	a.blr(scratchReg)
+	a.movReg(errnoReg, abi.X0)
+	a.storeInt(regZR, at(errnoReg, 0), dwordSize)
 }
 
 // errno stores the C error code in the frame header: errno itself for emit.ErrnoLocation, or
 // what ErrnoFunc returns for emit.ErrnoValue.
-func (s *arm64Stub) errno() {
+func (s *downcall) errno() {
 	a := s.a
 	switch s.opts.Errno {
 	case emit.ErrnoLocation:
-		a.loadInt(armScratch, at(armErrnoReg, 0), dwordSize, false)
-		a.storeInt(armScratch, at(armFrameReg, emit.FrameErrnoOffset), dwordSize)
+		a.loadInt(scratchReg, at(errnoReg, 0), dwordSize, false)
+		a.storeInt(scratchReg, at(frameReg, emit.FrameErrnoOffset), dwordSize)
 	case emit.ErrnoValue:
-		a.movImm64(armScratch, uint64(s.opts.ErrnoFunc))
-		a.blr(armScratch)
-		a.storeInt(abi.X0, at(armFrameReg, emit.FrameErrnoOffset), dwordSize)
+		a.movImm64(scratchReg, uint64(s.opts.ErrnoFunc))
+		a.blr(scratchReg)
+		a.storeInt(abi.X0, at(frameReg, emit.FrameErrnoOffset), dwordSize)
 	}
 }
 
 // resultType is the type of the result as the plan passes it.
-func (s *arm64Stub) resultType() *abi.Type { return emit.ResultType(s.plan) }
+func (s *downcall) resultType() *abi.Type { return emit.ResultType(s.plan) }
 
 // followsStack reports whether the stub adjusts its frame pointer for goroutine stack
 // moves during the call (see Options.TopOfStack).
-func (s *arm64Stub) followsStack() bool { return s.opts.TopOfStack != 0 }
+func (s *downcall) followsStack() bool { return s.opts.TopOfStack != 0 }
 
 // markStackTop keeps the goroutine stack's top, as it is before the call, in the stub's
 // own frame: that lives on the system stack, which does not move, and the callee
 // preserves sp, so no callee-saved register is needed for it.
-func (s *arm64Stub) markStackTop() {
+func (s *downcall) markStackTop() {
 	if !s.followsStack() {
 		return
 	}
 	a := s.a
-	a.movImm64(armScratch, uint64(s.opts.TopOfStack))
-	a.blr(armScratch)
+	a.movImm64(scratchReg, uint64(s.opts.TopOfStack))
+	a.blr(scratchReg)
 	a.storeInt(abi.X0, at(regSP, s.topSave), qwordSize)
 }
 
@@ -400,7 +400,7 @@ func (s *arm64Stub) markStackTop() {
 // may have grown the stack, which copies it elsewhere and frees the old one. The result
 // registers the plan uses wait in the stub's own frame meanwhile, whole, since
 // _cgo_topofstack is an ordinary C function that may clobber any of them.
-func (s *arm64Stub) followStack() {
+func (s *downcall) followStack() {
 	if !s.followsStack() {
 		return
 	}
@@ -414,11 +414,11 @@ func (s *arm64Stub) followStack() {
 			a.storeInt(part.Reg, save, qwordSize)
 		}
 	}
-	a.movImm64(armScratch, uint64(s.opts.TopOfStack))
-	a.blr(armScratch)
-	a.loadInt(armScratch, at(regSP, s.topSave), qwordSize, false)
-	a.subReg(armScratch, abi.X0, armScratch)
-	a.addReg(armFrameReg, armFrameReg, armScratch)
+	a.movImm64(scratchReg, uint64(s.opts.TopOfStack))
+	a.blr(scratchReg)
+	a.loadInt(scratchReg, at(regSP, s.topSave), qwordSize, false)
+	a.subReg(scratchReg, abi.X0, scratchReg)
+	a.addReg(frameReg, frameReg, scratchReg)
 	for k, part := range parts {
 		save := at(regSP, s.resultSave+k*eightbyte)
 		if part.Reg.IsFloat() {

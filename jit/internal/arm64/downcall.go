@@ -34,22 +34,22 @@ const (
 	callAlign = 16
 	// saveArea holds the frame record (x29, x30) and the callee-saved registers the
 	// stub uses (x19, x20), each pair 16 bytes.
-	saveArea = 2 * vecSize
-	savedPairOff  = vecSize // offset of the x19, x20 pair above sp after the first push
-	bitsPerByte   = 8
+	saveArea     = 2 * vecSize
+	savedPairOff = vecSize // offset of the x19, x20 pair above sp after the first push
+	bitsPerByte  = 8
 )
 
 // Registers the arm64 stub uses; all but x19 and x20 are caller-saved scratch registers
 // that no argument uses.
 const (
-	frameReg  = abi.X19 // the frame, across the call
-	errnoReg  = abi.X20 // errno's address, across the call
-	scratchReg   = abi.X16 // data in flight; x17 belongs to the assembler layer
-	copySrc   = abi.X9  // copy loop: source pointer
-	copyDst   = abi.X10 // copy loop: destination pointer
-	copyLeft  = abi.X11 // copy loop: bytes left
-	fpScratch = abi.V16 // promoted variadic floats bound for the stack
-	hiddenReg    = abi.X8  // AAPCS64's indirect result register
+	frameReg   = abi.X19 // the frame, across the call
+	errnoReg   = abi.X20 // errno's address, across the call
+	scratchReg = abi.X16 // data in flight; x17 belongs to the assembler layer
+	copySrc    = abi.X9  // copy loop: source pointer
+	copyDst    = abi.X10 // copy loop: destination pointer
+	copyLeft   = abi.X11 // copy loop: bytes left
+	fpScratch  = abi.V16 // promoted variadic floats bound for the stack
+	hiddenReg  = abi.X8  // AAPCS64's indirect result register
 )
 
 // ReservedRegisters are the registers stubs keep for themselves: the frame record and

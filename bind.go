@@ -37,11 +37,14 @@ type binding struct {
 	fast  bool
 	// lib is the state of the Library the function came from, which every call checks
 	// (unowned for a raw address); symbol names the function in messages.
-	lib       *libState
-	symbol    string
-	plan      *abi.Plan
-	signature *abi.Signature
-	layout    jit.Layout
+	lib    *libState
+	symbol string
+	// callbackArgs holds the frame offsets of *Callback parameters, which a typed call
+	// turns into the callbacks' C addresses.
+	callbackArgs []uintptr
+	plan         *abi.Plan
+	signature    *abi.Signature
+	layout       jit.Layout
 }
 
 // run runs a stub on the system stack. frame starts with an asm.Header.
@@ -97,7 +100,21 @@ func newBinding(o origin, addr uintptr, params []goType, result goType, goOffset
 	if int(goResult) != b.layout.Result {
 		return nil, fmt.Errorf("jitffi: internal error: result slot at Go offset %d, stub expects %d", goResult, b.layout.Result)
 	}
+	for i, p := range params {
+		if p == callbackPtrType {
+			b.callbackArgs = append(b.callbackArgs, uintptr(b.layout.Args[i]))
+		}
+	}
 	return b, nil
+}
+
+// passCallbacks replaces each *Callback argument of a typed call's frame, at the offsets
+// given, by the callback's C address (0 for a nil *Callback).
+func passCallbacks(frame unsafe.Pointer, offsets []uintptr) {
+	for _, off := range offsets {
+		p := (*uintptr)(unsafe.Add(frame, off))
+		*p = (*(**Callback)(unsafe.Pointer(p))).Addr()
+	}
 }
 
 // signatureOf builds the C signature for Go parameter and result types.

@@ -31,6 +31,8 @@ var (
 	ErrClosed = loader.ErrClosed
 	// ErrNotFunc: BindFunc was given something other than a pointer to a func variable.
 	ErrNotFunc = errors.New("not a pointer to a func variable")
+	// ErrBadOption: an option was given where it does not apply (Fast for a callback).
+	ErrBadOption = errors.New("option does not apply")
 	// ErrUnsupportedPlatform: jitffi cannot call C on this GOOS/GOARCH (see the README's
 	// support matrix); the program still compiles, so it can fall back to something else.
 	ErrUnsupportedPlatform = errors.New("platform not supported")

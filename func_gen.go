@@ -158,6 +158,9 @@ func (f Func1[A1, R]) Call(a1 A1) R {
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -179,6 +182,9 @@ func (f Func1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -203,6 +209,9 @@ func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -220,6 +229,9 @@ func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -276,6 +288,9 @@ func (f Func2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -299,6 +314,9 @@ func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -324,6 +342,9 @@ func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -342,6 +363,9 @@ func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -401,6 +425,9 @@ func (f Func3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -426,6 +453,9 @@ func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) 
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -454,6 +484,9 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -473,6 +506,9 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -535,6 +571,9 @@ func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -562,6 +601,9 @@ func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, sysc
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -591,6 +633,9 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -611,6 +656,9 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) 
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -676,6 +724,9 @@ func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R 
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -705,6 +756,9 @@ func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -735,6 +789,9 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -756,6 +813,9 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -824,6 +884,9 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -855,6 +918,9 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, 
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -886,6 +952,9 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -908,6 +977,9 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -979,6 +1051,9 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1012,6 +1087,9 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1044,6 +1122,9 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1067,6 +1148,9 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1141,6 +1225,9 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1176,6 +1263,9 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1209,6 +1299,9 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1233,6 +1326,9 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1310,6 +1406,9 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1347,6 +1446,9 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1381,6 +1483,9 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2,
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1406,6 +1511,9 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1486,6 +1594,9 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1525,6 +1636,9 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1560,6 +1674,9 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1586,6 +1703,9 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1669,6 +1789,9 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1710,6 +1833,9 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1746,6 +1872,9 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1773,6 +1902,9 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErr
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1859,6 +1991,9 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1902,6 +2037,9 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1939,6 +2077,9 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -1967,6 +2108,9 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2056,6 +2200,9 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2101,6 +2248,9 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallE
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2139,6 +2289,9 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2168,6 +2321,9 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2260,6 +2416,9 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2307,6 +2466,9 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2346,6 +2508,9 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2376,6 +2541,9 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2471,6 +2639,9 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2520,6 +2691,9 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2560,6 +2734,9 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2591,6 +2768,9 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2689,6 +2869,9 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2740,6 +2923,9 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2781,6 +2967,9 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
@@ -2813,6 +3002,9 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
+	if t.callbackArgs != nil {
+		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {

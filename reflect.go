@@ -85,6 +85,9 @@ func bindFunc(o origin, addr uintptr, fptr any, opts []Option) error {
 		h := (*asm.Header)(fr.UnsafePointer())
 		h.Stub, h.Fn = stub, b.fn
 		for i, a := range args {
+			if params[i] == callbackPtrType {
+				a = reflect.ValueOf(a.Interface().(*Callback).Addr())
+			}
 			fr.Elem().Field(i + 1).Field(1).Set(a)
 		}
 		b.run(fr.UnsafePointer())
@@ -120,6 +123,9 @@ func funcResult(ft reflect.Type) (goType, bool, error) {
 func reflectFrameType(params []goType, result goType, b *binding) (reflect.Type, error) {
 	fields := []reflect.StructField{{Name: "Header", Type: reflect.TypeFor[asm.Header]()}}
 	for i, t := range append(params, result) {
+		if t == callbackPtrType {
+			t = reflect.TypeFor[uintptr]() // the frame holds the callback's C address
+		}
 		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("S%d", i), Type: reflect.StructOf([]reflect.StructField{
 			{Name: "Align", Type: reflect.TypeFor[[0]uint64]()},
 			{Name: "V", Type: t},

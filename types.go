@@ -13,6 +13,10 @@ type Void struct{}
 
 var voidType = reflect.TypeFor[Void]()
 
+// callbackPtrType is *Callback: a binding's parameter of this type passes the callback's
+// C function pointer.
+var callbackPtrType = reflect.TypeFor[*Callback]()
+
 func typeFor[T any]() reflect.Type { return reflect.TypeFor[T]() }
 
 // goType is the Go type of a parameter or result, as reflection sees it at bind time.
@@ -37,6 +41,9 @@ func cResultType(t reflect.Type) (*abi.Type, error) {
 	if t.Kind() == reflect.Array {
 		return nil, fmt.Errorf("jitffi: result: Go type %v: a C function cannot return an array; wrap it in a struct: %w", t, ErrUnsupportedType)
 	}
+	if t == callbackPtrType {
+		return nil, fmt.Errorf("jitffi: result: a C function returns a function pointer, not a *Callback: use uintptr or unsafe.Pointer: %w", ErrUnsupportedType)
+	}
 	return cType(t, "result", t)
 }
 
@@ -51,6 +58,9 @@ var scalarKinds = map[reflect.Kind]abi.Kind{
 // cType maps t, found at path within the top-level type top, to a C type with the same
 // layout, or explains why there is none.
 func cType(t reflect.Type, path string, top reflect.Type) (*abi.Type, error) {
+	if t == callbackPtrType && t != top {
+		return nil, fmt.Errorf("jitffi: %s (in %v): a *Callback is passed as a function pointer only as a parameter of its own; store its Addr() in a uintptr field instead: %w", path, top, ErrUnsupportedType)
+	}
 	if k, ok := scalarKinds[t.Kind()]; ok {
 		return abi.Scalar(k), nil
 	}

@@ -30,3 +30,15 @@ type Header struct {
 	Errno int32
 	_     int32
 }
+
+// UpcallHeader is the fixed start of every upcall frame, the frame a JIT upcall stub
+// builds on the C stack and hands to the callback door. The stub copies its trampoline's
+// data slot into it; the Go dispatcher reads it. It has Header's size, so both directions
+// share one frame layout.
+type UpcallHeader struct {
+	// Stub is the upcall stub's address as the trampoline found it.
+	Stub uintptr
+	// Context is the callback's context word from the trampoline's data slot.
+	Context uintptr
+	_       uintptr
+}

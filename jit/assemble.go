@@ -16,14 +16,22 @@ import (
 // the frame header, stores the result in the frame's result slot and, when opts ask,
 // the C error code in the header. The code is position-independent and needs no
 // relocation. Assemble is deterministic and safe for concurrent use.
+//
+// With opts.Upcall the stub goes the other way (see Options.Upcall): C calls it, through a
+// trampoline, as a function of the plan's signature, and it calls the callback door with
+// an upcall frame laid out by LayoutOf, whose header holds the trampoline's data words.
 func Assemble(plan *abi.Plan, opts Options) ([]byte, error) {
 	if err := CheckPlan(plan, opts); err != nil {
 		return nil, err
 	}
-	switch plan.ABI {
-	case abi.SysV, abi.Win64:
+	switch {
+	case (plan.ABI == abi.SysV || plan.ABI == abi.Win64) && opts.Upcall:
+		return amd64.Upcall(plan, opts)
+	case plan.ABI == abi.SysV || plan.ABI == abi.Win64:
 		return amd64.Downcall(plan, opts)
-	case abi.AAPCS64, abi.AppleARM64:
+	case (plan.ABI == abi.AAPCS64 || plan.ABI == abi.AppleARM64) && opts.Upcall:
+		return arm64.Upcall(plan, opts)
+	case plan.ABI == abi.AAPCS64 || plan.ABI == abi.AppleARM64:
 		return arm64.Downcall(plan, opts)
 	}
 	return nil, fmt.Errorf("jit: cannot assemble a stub for unknown ABI %v", plan.ABI)

@@ -75,7 +75,8 @@ func (e *emitterRules) serves(a abi.ABI) bool {
 func checkOptions(plan *abi.Plan, opts Options, e *emitterRules) error {
 	// Options grows with features the emitters may not have yet: refuse any field they
 	// do not handle rather than compile a stub that silently ignores it.
-	known := Options{Entry: opts.Entry, Errno: opts.Errno, ErrnoFunc: opts.ErrnoFunc, TopOfStack: opts.TopOfStack}
+	known := Options{Entry: opts.Entry, Errno: opts.Errno, ErrnoFunc: opts.ErrnoFunc, TopOfStack: opts.TopOfStack,
+		Upcall: opts.Upcall, Door: opts.Door}
 	if known != opts {
 		return fmt.Errorf("jit: %s stubs do not support the options %+v yet", e.arch, opts)
 	}
@@ -87,6 +88,18 @@ func checkOptions(plan *abi.Plan, opts Options, e *emitterRules) error {
 	}
 	if opts.Errno > ErrnoValue {
 		return fmt.Errorf("jit: unknown errno kind %d", opts.Errno)
+	}
+	if opts.Upcall {
+		switch {
+		case opts.Door == 0:
+			return fmt.Errorf("jit: an upcall stub needs the callback door's address (Door)")
+		case opts.Errno != NoErrno || opts.TopOfStack != 0:
+			return fmt.Errorf("jit: upcall stubs neither read errno nor follow the goroutine stack")
+		case plan.Sig != nil && plan.Sig.IsVariadic():
+			return fmt.Errorf("jit: a variadic function cannot be an upcall: its callee cannot know the variadic arguments' types")
+		}
+	} else if opts.Door != 0 {
+		return fmt.Errorf("jit: Door is only for upcall stubs")
 	}
 	return nil
 }

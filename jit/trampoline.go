@@ -71,13 +71,11 @@ var trampolines struct {
 // trampolineBlocks is the number of blocks mapped, for tests.
 var trampolineBlocks atomic.Int64
 
-// NewTrampoline hands out a slot that jumps to target with context. target is an upcall
-// stub, which finds the slot's data (target, then context) through the trampoline's
-// scratch register.
-func NewTrampoline(target, context uintptr) (Trampoline, error) {
-	if target == 0 {
-		return Trampoline{}, errors.New("jit: trampoline to address 0")
-	}
+// NewTrampoline hands out a slot. Its words stay what they were (zero, or a freed slot's
+// old words) until SetTrampoline points it at an upcall stub; the caller registers the
+// slot's index first, so that a late call through a reused slot finds the new owner and can
+// tell that it came through the old stub.
+func NewTrampoline() (Trampoline, error) {
 	trampolines.Lock()
 	defer trampolines.Unlock()
 	var index int
@@ -97,24 +95,23 @@ func NewTrampoline(target, context uintptr) (Trampoline, error) {
 		index = trampolines.used
 		trampolines.used++
 	}
-	t := trampolineAt(index)
-	setTrampolineWords(trampolineData(t.Index), target, context)
-	return t, nil
+	return trampolineAt(index), nil
 }
 
-// SetTrampoline points slot t at target with context. A call racing with the change sees
+// SetTrampoline points slot t at target, an upcall stub, with context. The stub finds both
+// words through the trampoline's scratch register. A call racing with the change sees
 // either word old or new: the upcall stub copies both into its frame so the callee can
 // tell.
-func SetTrampoline(t Trampoline, target, context uintptr) {
+func SetTrampoline(t Trampoline, target, context uintptr) error {
+	if target == 0 {
+		return errors.New("jit: trampoline to address 0")
+	}
 	trampolines.Lock()
 	words := trampolineData(t.Index)
 	trampolines.Unlock()
-	setTrampolineWords(words, target, context)
-}
-
-func setTrampolineWords(words *[2]uintptr, target, context uintptr) {
 	atomic.StoreUintptr(&words[1], context)
 	atomic.StoreUintptr(&words[0], target)
+	return nil
 }
 
 // FreeTrampoline gives slot t back. It keeps jumping where it did until it is handed out

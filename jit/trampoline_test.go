@@ -62,10 +62,7 @@ func TestTrampolineSlots(t *testing.T) {
 	const target, n = 0x1000, 10
 	var ts []Trampoline
 	for i := 0; i < n; i++ {
-		tr, err := NewTrampoline(target+uintptr(i), uintptr(1000+i))
-		if err != nil {
-			t.Fatal(err)
-		}
+		tr := newTestTrampoline(t, target+uintptr(i), uintptr(1000+i))
 		ts = append(ts, tr)
 	}
 	for i, tr := range ts {
@@ -89,18 +86,24 @@ func TestTrampolineSlots(t *testing.T) {
 	if tgt, ctx := TrampolineWords(ts[3]); tgt != target+3 || ctx != 1003 {
 		t.Errorf("freed slot holds (%#x, %d), want its old words", tgt, ctx)
 	}
-	again, err := NewTrampoline(0x2000, 7)
+	again, err := NewTrampoline()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again.Index != ts[3].Index || again.Addr != ts[3].Addr {
 		t.Errorf("new slot %d, want the oldest freed slot %d", again.Index, ts[3].Index)
 	}
+	if tgt, ctx := TrampolineWords(again); tgt != target+3 || ctx != 1003 {
+		t.Errorf("reused slot holds (%#x, %d) before it is set, want its old words", tgt, ctx)
+	}
+	if err := SetTrampoline(again, 0x2000, 7); err != nil {
+		t.Fatal(err)
+	}
 	if tgt, ctx := TrampolineWords(again); tgt != 0x2000 || ctx != 7 {
 		t.Errorf("reused slot holds (%#x, %d), want (0x2000, 7)", tgt, ctx)
 	}
-	if _, err := NewTrampoline(0, 1); err == nil {
-		t.Error("a trampoline to address 0 was made")
+	if err := SetTrampoline(again, 0, 1); err == nil {
+		t.Error("a trampoline was pointed at address 0")
 	}
 }
 
@@ -112,11 +115,7 @@ func TestTrampolineBlocksGrow(t *testing.T) {
 	before := trampolineBlocks.Load()
 	var last Trampoline
 	for i := 0; i < trampolinesPerBlock+1; i++ {
-		tr, err := NewTrampoline(0x1000, uintptr(i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = tr
+		last = newTestTrampoline(t, 0x1000, uintptr(i))
 	}
 	if got := trampolineBlocks.Load() - before; got < 1 {
 		t.Fatalf("%d slots made %d new blocks", trampolinesPerBlock+1, got)
@@ -125,6 +124,18 @@ func TestTrampolineBlocksGrow(t *testing.T) {
 		t.Fatalf("last slot holds (%#x, %d)", tgt, ctx)
 	}
 	checkWX(t, []uintptr{last.Addr})
+}
+
+func newTestTrampoline(t *testing.T, target, context uintptr) Trampoline {
+	t.Helper()
+	tr, err := NewTrampoline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SetTrampoline(tr, target, context); err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }
 
 // checkDataNotExecutable fails if t's data slot is in an executable mapping (Linux only).

@@ -1,5 +1,6 @@
-// Command gen writes func_gen.go: the typed binding family Func0..FuncN of package jitffi.
-// Run it with `go generate` from the repository root.
+// Command gen writes func_gen.go, the typed binding family Func0..FuncN of package
+// jitffi, and callback_gen.go, its typed callback family NewCallback0..NewCallbackN. Run
+// it with `go generate` from the repository root.
 package main
 
 import (
@@ -20,11 +21,19 @@ func main() {
 	for n := 0; n <= maxParams; n++ {
 		writeArity(&b, n)
 	}
+	write("func_gen.go", &b)
+	var cb bytes.Buffer
+	writeCallbacks(&cb)
+	write("callback_gen.go", &cb)
+}
+
+// write formats b's Go source and writes it to the file name.
+func write(name string, b *bytes.Buffer) {
 	src, err := format.Source(b.Bytes())
 	if err != nil {
-		log.Fatalf("gen: %v\n%s", err, b.Bytes())
+		log.Fatalf("gen: %s: %v\n%s", name, err, b.Bytes())
 	}
-	if err := os.WriteFile("func_gen.go", src, 0o644); err != nil {
+	if err := os.WriteFile(name, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -102,6 +111,9 @@ func writeArity(b *bytes.Buffer, n int) {
 			b.WriteString("\tfr.Stub, fr.Fn = t.stub, t.fn\n")
 		}
 		b.WriteString(fill)
+		if n > 0 {
+			b.WriteString("\tif t.callbackArgs != nil {\n\t\tpassCallbacks(unsafe.Pointer(&fr), t.callbackArgs)\n\t}\n")
+		}
 		// The mode branch is written out here rather than in a helper so that the call into
 		// the runtime is made from Call itself: one call level less per C call.
 		b.WriteString("\tif t.fast {\n\t\tasm.CallFast(unsafe.Pointer(&fr))\n\t} else {\n\t\tasm.CallDefault(unsafe.Pointer(&fr))\n\t}\n")

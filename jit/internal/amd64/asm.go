@@ -377,3 +377,13 @@ func (a *assembler) callReg(r abi.Reg) {
 func (a *assembler) ret() {
 	a.emit(obj.ARET, obj.Addr{}, obj.Addr{})
 }
+
+// storeExact stores the low size bytes (1 to 8) of r to dst, consuming r for sizes
+// that are not a single store.
+func (a *assembler) storeExact(r abi.Reg, dst mem, size int) {
+	if _, ok := storeOps[size]; ok {
+		a.storeInt(r, dst, size)
+		return
+	}
+	emit.StorePieces(size, func(off, n int) { a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { a.shrImm(r, bits) })
+}

@@ -389,19 +389,9 @@ func (s *downcall) results() {
 			a.extendReg(part.Reg, bits64, part.Reg, part.Size, r.Extend == abi.SignExtend32)
 			a.storeInt(part.Reg, dst, qwordSize)
 		default:
-			s.storeExact(part.Reg, dst, part.Size)
+			s.a.storeExact(part.Reg, dst, part.Size)
 		}
 	}
-}
-
-// storeExact stores the low size bytes (1 to 8) of r to dst, consuming r for sizes
-// that are not a single store.
-func (s *downcall) storeExact(r abi.Reg, dst mem, size int) {
-	if _, ok := storeOps[size]; ok {
-		s.a.storeInt(r, dst, size)
-		return
-	}
-	emit.StorePieces(size, func(off, n int) { s.a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { s.a.shrImm(r, bits) })
 }
 
 // clearErrno, for emit.ErrnoLocation, finds the thread's errno, keeps its address in r12 and

@@ -522,3 +522,44 @@ func (a *assembler) blr(r abi.Reg) {
 func (a *assembler) ret() {
 	a.emit(obj.ARET, obj.Addr{}, 0, obj.Addr{Type: obj.TYPE_REG, Reg: arm64.REGLINK})
 }
+
+// storeExact stores the low size bytes (1 to 8) of r to dst, consuming r for sizes that
+// are not a single store.
+func (a *assembler) storeExact(r abi.Reg, dst mem, size int) {
+	if _, ok := storeOps[size]; ok {
+		a.storeInt(r, dst, size)
+		return
+	}
+	emit.StorePieces(size, func(off, n int) { a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { a.lsrImm(r, bits) })
+}
+
+// copyBytes copies exactly n bytes from src to dst through x16 (x9-x11 for a loop): 8-byte words, then a 4-, 2- and
+// 1-byte tail. Long copies loop, so a stub's size stays bounded whatever the size of a
+// by-value struct.
+func (a *assembler) copyBytes(dst, src mem, n int) {
+	words := n &^ (eightbyte - 1)
+	if n > emit.UnrolledCopyMax {
+		a.addImm(copySrc, src.base, src.off)
+		a.addImm(copyDst, dst.base, dst.off)
+		a.movImm64(copyLeft, uint64(words))
+		loop := a.mark()
+		a.loadPost(scratchReg, copySrc, eightbyte)
+		a.storePost(scratchReg, copyDst, eightbyte)
+		a.subsImm(copyLeft, eightbyte)
+		a.bne(loop)
+		src, dst = at(copySrc, -words), at(copyDst, -words)
+	} else {
+		for off := 0; off < words; off += eightbyte {
+			a.loadInt(scratchReg, at(src.base, src.off+off), qwordSize, false)
+			a.storeInt(scratchReg, at(dst.base, dst.off+off), qwordSize)
+		}
+	}
+	off := words
+	for _, w := range []int{dwordSize, wordSize, byteSize} {
+		if n-off >= w {
+			a.loadInt(scratchReg, at(src.base, src.off+off), w, false)
+			a.storeInt(scratchReg, at(dst.base, dst.off+off), w)
+			off += w
+		}
+	}
+}

@@ -181,38 +181,6 @@ func (s *downcall) epilogue() {
 // slot returns the frame operand for byte off of argument i.
 func (s *downcall) slot(i, off int) mem { return at(frameReg, s.layout.Args[i]+off) }
 
-// copyBytes copies exactly n bytes from src to dst: 8-byte words, then a 4-, 2- and
-// 1-byte tail. Long copies loop, so a stub's size stays bounded whatever the size of a
-// by-value struct.
-func (s *downcall) copyBytes(dst, src mem, n int) {
-	a := s.a
-	words := n &^ (eightbyte - 1)
-	if n > emit.UnrolledCopyMax {
-		a.addImm(copySrc, src.base, src.off)
-		a.addImm(copyDst, dst.base, dst.off)
-		a.movImm64(copyLeft, uint64(words))
-		loop := a.mark()
-		a.loadPost(scratchReg, copySrc, eightbyte)
-		a.storePost(scratchReg, copyDst, eightbyte)
-		a.subsImm(copyLeft, eightbyte)
-		a.bne(loop)
-		src, dst = at(copySrc, -words), at(copyDst, -words)
-	} else {
-		for off := 0; off < words; off += eightbyte {
-			a.loadInt(scratchReg, at(src.base, src.off+off), qwordSize, false)
-			a.storeInt(scratchReg, at(dst.base, dst.off+off), qwordSize)
-		}
-	}
-	off := words
-	for _, w := range []int{dwordSize, wordSize, byteSize} {
-		if n-off >= w {
-			a.loadInt(scratchReg, at(src.base, src.off+off), w, false)
-			a.storeInt(scratchReg, at(dst.base, dst.off+off), w)
-			off += w
-		}
-	}
-}
-
 // memoryArgs writes the outgoing stack arguments and the ByReference copies, each with
 // exactly the bytes the plan gives it: Apple packs stack arguments at their natural size,
 // so a wider store would overwrite the next argument.
@@ -233,13 +201,13 @@ func (s *downcall) memoryArgs() {
 			case param.Kind.IsScalar() && !param.Kind.IsFloat():
 				// Extended in full, so the slot's upper bytes are deterministic too.
 				s.loadScalar(scratchReg, i, s.slot(i, 0))
-				s.storeExact(scratchReg, dst, min(arg.StackSize, qwordSize))
+				s.a.storeExact(scratchReg, dst, min(arg.StackSize, qwordSize))
 			default:
-				s.copyBytes(dst, s.slot(i, 0), min(arg.StackSize, slotSize))
+				s.a.copyBytes(dst, s.slot(i, 0), min(arg.StackSize, slotSize))
 			}
 		case abi.ByReference:
 			cp := s.copyBase + arg.CopyOffset
-			s.copyBytes(at(regSP, cp), s.slot(i, 0), slotSize)
+			s.a.copyBytes(at(regSP, cp), s.slot(i, 0), slotSize)
 			if arg.PointerReg == abi.NoReg {
 				a.addImm(scratchReg, regSP, cp)
 				a.storeInt(scratchReg, at(regSP, arg.StackOffset), qwordSize)
@@ -315,7 +283,7 @@ func (s *downcall) results() {
 	r := &s.plan.Result
 	if r.Indirect {
 		if s.resultBuf >= 0 {
-			s.copyBytes(at(frameReg, s.layout.Result), at(regSP, s.resultBuf), emit.AlignUp(s.resultType().Size(), eightbyte))
+			s.a.copyBytes(at(frameReg, s.layout.Result), at(regSP, s.resultBuf), emit.AlignUp(s.resultType().Size(), eightbyte))
 		}
 		return
 	}
@@ -332,19 +300,9 @@ func (s *downcall) results() {
 			a.extendReg(part.Reg, part.Reg, part.Size, signed)
 			a.storeInt(part.Reg, dst, qwordSize)
 		default:
-			s.storeExact(part.Reg, dst, part.Size)
+			s.a.storeExact(part.Reg, dst, part.Size)
 		}
 	}
-}
-
-// storeExact stores the low size bytes (1 to 8) of r to dst, consuming r for sizes that
-// are not a single store.
-func (s *downcall) storeExact(r abi.Reg, dst mem, size int) {
-	if _, ok := storeOps[size]; ok {
-		s.a.storeInt(r, dst, size)
-		return
-	}
-	emit.StorePieces(size, func(off, n int) { s.a.storeInt(r, at(dst.base, dst.off+off), n) }, func(bits int) { s.a.lsrImm(r, bits) })
 }
 
 // clearErrno, for emit.ErrnoLocation, finds the thread's errno, keeps its address in x20 and

@@ -14,6 +14,13 @@ const (
 	frameSlotMultiple = 8
 )
 
+// Offsets of the upcall frame header's words, which an upcall stub fills from its
+// trampoline's data slot: asm.UpcallHeader's layout.
+const (
+	UpcallStubOffset    = 0
+	UpcallContextOffset = 8
+)
+
 // A Layout places a signature's arguments and result in a call frame.
 type Layout struct {
 	// Args holds the offset of each parameter's slot from the start of the frame.

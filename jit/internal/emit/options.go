@@ -22,9 +22,12 @@ const (
 // Options are the compile-time choices for a stub other than its plan. Two requests with
 // equal plans and equal Options share one stub.
 type Options struct {
-	// Entry is the calling convention the stub itself is entered with; zero means the
-	// plan's ABI. A Linux host running a Win64 plan against gcc ms_abi functions enters the
-	// stub SysV-style, with the frame in rdi, and the stub calls the target Win64-style.
+	// Entry is the host's calling convention, the one Go's side of the stub uses: a
+	// downcall stub is entered with it, an upcall stub calls the callback door with it.
+	// Zero means the plan's ABI. A Linux host running a Win64 plan against gcc ms_abi
+	// functions enters the stub SysV-style, with the frame in rdi, and the stub calls the
+	// target Win64-style; an upcall stub for ms_abi C code is called Win64-style and calls
+	// the door SysV-style.
 	Entry abi.ABI
 	Errno ErrnoKind
 	// ErrnoFunc is the address of the C function that yields the error code; it must be
@@ -38,4 +41,11 @@ type Options struct {
 	// indirect result written to its own frame on the system stack first. cgo does the
 	// same; calls that can never call back into Go (the fast mode) leave it unset.
 	TopOfStack uint64
+	// Upcall asks for an upcall stub instead of a downcall stub: C calls it, through a
+	// trampoline, with the plan's convention; it stores the arguments in an upcall frame
+	// on the C stack, calls the callback door at Door with that frame, and returns the
+	// result the frame then holds. Errno and TopOfStack do not apply to upcall stubs.
+	Upcall bool
+	// Door is the address of the callback door (asm.CallbackEntryFunc), for upcall stubs.
+	Door uint64
 }

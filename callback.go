@@ -1,0 +1,215 @@
+package jitffi
+
+import (
+	"fmt"
+	"reflect"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/asm"
+	"github.com/jitffi/jitffi/jit"
+)
+
+// A Callback is a C function pointer that calls a Go function: pass it to C wherever C
+// takes a function pointer. Make one with NewCallback0..NewCallback16, NewCallbackFunc or
+// NewCallbackDynamic; a binding's parameter of type *Callback passes its address, and Addr
+// returns it for anything else (a struct field, a Dynamic frame).
+//
+// A Callback lives until Free. Each has its own code address, taken from pre-built
+// trampoline pages: making and freeing one writes no executable memory, and their number
+// is bounded only by memory.
+type Callback struct {
+	tramp jit.Trampoline
+	rec   *callbackRecord
+	freed atomic.Bool
+}
+
+// Addr returns the C function pointer of c. After Free the address may be given to another
+// callback.
+func (c *Callback) Addr() uintptr {
+	if c == nil {
+		return 0
+	}
+	return c.tramp.Addr
+}
+
+// Free releases c. Afterwards C must not call it; the address may be reused by a later
+// callback. Until it is, a call through it ends the process with a fatal error naming the
+// callback rather than running anything. Free is safe to call from any goroutine;
+// freeing a Callback again, or a nil one, does nothing.
+func (c *Callback) Free() {
+	if c == nil || !c.freed.CompareAndSwap(false, true) {
+		return
+	}
+	c.rec.freed.Store(true)
+	jit.FreeTrampoline(c.tramp)
+}
+
+// String names the callback: its Go function and C signature.
+func (c *Callback) String() string {
+	if c == nil {
+		return "<nil callback>"
+	}
+	return c.rec.name()
+}
+
+// A callbackRecord is what the dispatcher finds for a trampoline slot: the Go side of one
+// callback. It stays registered after Free, so that a late call is recognised, until its
+// slot goes to another callback.
+type callbackRecord struct {
+	invoke func(frame unsafe.Pointer)
+	stub   uintptr // the upcall stub the slot jumps to
+	fnPC   uintptr // the Go function's entry, for messages
+	sig    *abi.Signature
+	freed  atomic.Bool
+}
+
+func (r *callbackRecord) name() string {
+	fn := "?"
+	if f := runtime.FuncForPC(r.fnPC); f != nil {
+		fn = f.Name()
+	}
+	return fmt.Sprintf("callback %s (%v)", fn, r.sig)
+}
+
+// callbacks maps trampoline slot indexes, the context word of every upcall, to records.
+// The dispatcher reads it without locking: a fixed table of lazily allocated chunks.
+var callbacks struct {
+	sync.Mutex // serialises chunk allocation
+	chunks     [callbackChunks]atomic.Pointer[[callbackChunkSize]atomic.Pointer[callbackRecord]]
+}
+
+const (
+	callbackChunkSize = 4096
+	callbackChunks    = 1 << 14 // 67 million callbacks alive at once
+	// MaxCallbacks is the most callbacks that can be alive at once.
+	MaxCallbacks = callbackChunks * callbackChunkSize
+)
+
+func callbackSlot(index int) *atomic.Pointer[callbackRecord] {
+	chunk := callbacks.chunks[index/callbackChunkSize].Load()
+	if chunk == nil {
+		callbacks.Lock()
+		if chunk = callbacks.chunks[index/callbackChunkSize].Load(); chunk == nil {
+			chunk = new([callbackChunkSize]atomic.Pointer[callbackRecord])
+			callbacks.chunks[index/callbackChunkSize].Store(chunk)
+		}
+		callbacks.Unlock()
+	}
+	return &chunk[index%callbackChunkSize]
+}
+
+func init() { asm.SetCallbackDispatcher(dispatchCallback) }
+
+// runtimeThrow ends the process with a fatal error, as the runtime does for broken
+// invariants; a panic would be recoverable and unwind through C frames that were never
+// meant to be left that way.
+//
+//go:linkname runtimeThrow runtime.throw
+func runtimeThrow(s string)
+
+// dispatchCallback is the Go function every callback enters, on the goroutine that made
+// the C call or on one the runtime attached to a C-created thread. frame is the upcall
+// frame the stub built on the C stack.
+func dispatchCallback(frame unsafe.Pointer) {
+	h := (*asm.UpcallHeader)(frame)
+	var rec *callbackRecord
+	if h.Context < MaxCallbacks {
+		if chunk := callbacks.chunks[h.Context/callbackChunkSize].Load(); chunk != nil {
+			rec = chunk[h.Context%callbackChunkSize].Load()
+		}
+	}
+	switch {
+	case rec == nil:
+		runtimeThrow(fmt.Sprintf("jitffi: C called a callback trampoline (slot %d) that no callback owns", h.Context))
+	case rec.stub != h.Stub:
+		runtimeThrow("jitffi: C called " + rec.name() + " through a stale address: the callback that had it was freed and its address reused")
+	case rec.freed.Load():
+		runtimeThrow("jitffi: C called " + rec.name() + " after it was freed")
+	}
+	rec.invoke(frame)
+}
+
+// newCallback makes a callback of the C signature of params and result that runs invoke,
+// after checking that the Go frame type the caller reads (goOffsets, goResult) matches the
+// stub's layout. fn is the user's function, for messages.
+func newCallback(fn any, params []goType, result goType, goOffsets []uintptr, goResult uintptr, invoke func(unsafe.Pointer), opts []Option) (*Callback, error) {
+	if reflect.ValueOf(fn).IsNil() {
+		return nil, fmt.Errorf("jitffi: new callback: nil func: %w", ErrUnsupportedType)
+	}
+	for i, p := range params {
+		if p == callbackPtrType {
+			return nil, fmt.Errorf("jitffi: new callback: parameter %d: C passes a function pointer, not a *Callback: use uintptr or unsafe.Pointer: %w", i, ErrUnsupportedType)
+		}
+	}
+	sig, cfg, err := signatureOf(params, result, opts)
+	if err != nil {
+		return nil, err
+	}
+	stub, sig, err := upcallStub(sig, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for i, off := range goOffsets {
+		if int(off) != stub.Layout.Args[i] {
+			return nil, fmt.Errorf("jitffi: internal error: callback frame slot %d at Go offset %d, stub expects %d", i, off, stub.Layout.Args[i])
+		}
+	}
+	if int(goResult) != stub.Layout.Result {
+		return nil, fmt.Errorf("jitffi: internal error: callback result slot at Go offset %d, stub expects %d", goResult, stub.Layout.Result)
+	}
+	return registerCallback(stub, sig, reflect.ValueOf(fn).Pointer(), invoke)
+}
+
+// upcallStub checks sig and the options for a callback and returns its upcall stub and
+// the callback's own copy of sig.
+func upcallStub(sig *abi.Signature, cfg bindConfig) (*jit.Stub, *abi.Signature, error) {
+	if err := checkRuntime(); err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case cfg.fast:
+		return nil, nil, fmt.Errorf("jitffi: new callback: Fast is for calls into C; a callback is a call into Go: %w", ErrBadOption)
+	case cfg.fixed != -1 || (sig != nil && sig.IsVariadic()):
+		return nil, nil, fmt.Errorf("jitffi: new callback: a callback cannot be variadic (its Go side cannot know the C types of the variadic arguments): %w", ErrBadVariadic)
+	}
+	sig, plan, err := prepare(sig, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n := jit.LayoutOf(sig).Size; n > MaxStackBytes {
+		return nil, nil, fmt.Errorf("jitffi: new callback %s: its frame of arguments and result needs %d bytes of C stack, more than %d (pass large structs by pointer): %w", brief(sig), n, MaxStackBytes, ErrTooLarge)
+	}
+	opts := jit.Options{Upcall: true, Door: uint64(asm.CallbackEntryFunc())}
+	if cfg.abi != 0 && cfg.abi != abi.Host {
+		opts.Entry = abi.Host
+	}
+	stub, err := jit.Compile(plan, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("jitffi: compile the callback stub for %s: %w", brief(sig), err)
+	}
+	return stub, sig, nil
+}
+
+// registerCallback gives the callback a trampoline slot and registers its record under the
+// slot's index before pointing the slot at the stub.
+func registerCallback(stub *jit.Stub, sig *abi.Signature, fnPC uintptr, invoke func(unsafe.Pointer)) (*Callback, error) {
+	t, err := jit.NewTrampoline()
+	if err != nil {
+		return nil, fmt.Errorf("jitffi: new callback: %w", err)
+	}
+	if t.Index >= MaxCallbacks {
+		jit.FreeTrampoline(t)
+		return nil, fmt.Errorf("jitffi: new callback: more than %d callbacks alive at once: %w", MaxCallbacks, ErrTooLarge)
+	}
+	rec := &callbackRecord{invoke: invoke, stub: stub.Addr, fnPC: fnPC, sig: sig}
+	callbackSlot(t.Index).Store(rec)
+	if err := jit.SetTrampoline(t, stub.Addr, uintptr(t.Index)); err != nil {
+		jit.FreeTrampoline(t)
+		return nil, fmt.Errorf("jitffi: new callback: %w", err)
+	}
+	return &Callback{tramp: t, rec: rec}, nil
+}

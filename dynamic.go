@@ -7,6 +7,7 @@ import (
 
 	"github.com/jitffi/jitffi/abi"
 	"github.com/jitffi/jitffi/asm"
+	"github.com/jitffi/jitffi/jit"
 )
 
 // A Dynamic is a C function bound to a signature known only at run time, such as one
@@ -71,7 +72,7 @@ func (d *Dynamic) CallErrno(f *Frame) syscall.Errno {
 
 func (d *Dynamic) call(f *Frame, withErrno bool) {
 	b := d.binding("Call")
-	if f == nil || f.d != d {
+	if f == nil || f.d != d || len(f.words) == 0 {
 		panic("jitffi: a Dynamic is called with a frame made by its own NewFrame")
 	}
 	h := f.header()
@@ -82,48 +83,61 @@ func (d *Dynamic) call(f *Frame, withErrno bool) {
 	b.run(unsafe.Pointer(&f.words[0]))
 }
 
-// A Frame holds the arguments and the result of one Dynamic call as C lays them out. Its
-// memory is not scanned for Go pointers: keep whatever a pointer argument points to alive
-// (runtime.KeepAlive) until the call returns. A Frame is for one goroutine at a time.
+// A Frame holds the arguments and the result of one call as C lays them out: of a Dynamic
+// call, made by Dynamic.NewFrame, or of a dynamic callback, handed to its Go function.
+// Its memory is not scanned for Go pointers: keep whatever a pointer argument points to
+// alive (runtime.KeepAlive) until the call returns. A Frame is for one goroutine at a time.
 type Frame struct {
 	words []uint64
 	d     *Dynamic
+	// upcall is the upcall frame on the C stack of a dynamic callback's call, valid only
+	// until the callback returns, when it is cleared; cb describes it.
+	upcall unsafe.Pointer
+	cb     *dynamicCallback
 }
 
 func (f *Frame) header() *asm.Header { return (*asm.Header)(unsafe.Pointer(&f.words[0])) }
 
-func (f *Frame) bytes(off, n int) []byte {
+// bytes returns n bytes at off of the frame memory mem.
+func bytesAt(mem unsafe.Pointer, off, n int) []byte {
 	if n == 0 {
 		// An empty value's slot can start at the frame's end; a slice there would point
 		// past the allocation, at whatever object follows it, and the garbage collector
 		// aborts ("found pointer to free object") when that object is free.
 		return []byte{}
 	}
-	return unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&f.words[0]), off)), n)
+	return unsafe.Slice((*byte)(unsafe.Add(mem, off)), n)
 }
 
 // Arg returns the bytes of argument i, as many as its C type's size, to read or fill in.
 func (f *Frame) Arg(i int) []byte {
-	b := f.binding("Arg")
-	sig := b.signature
+	mem, layout, sig := f.view("Arg")
 	if i < 0 || i >= len(sig.Params) {
 		panic(fmt.Sprintf("jitffi: argument %d of %d", i, len(sig.Params)))
 	}
-	return f.bytes(b.layout.Args[i], sig.Params[i].Size())
+	return bytesAt(mem, layout.Args[i], sig.Params[i].Size())
 }
 
-// Result returns the bytes of the result, as many as its C type's size. A narrow integer
-// result is stored widened to 64 bits, so reading 8 bytes at Result's start is safe too.
+// Result returns the bytes of the result, as many as its C type's size. After a Dynamic
+// call, a narrow integer result is stored widened to 64 bits, so reading 8 bytes at
+// Result's start is safe too; a callback writes only the result's own bytes.
 func (f *Frame) Result() []byte {
-	b := f.binding("Result")
-	return f.bytes(b.layout.Result, b.signature.Result.Size())
+	mem, layout, sig := f.view("Result")
+	return bytesAt(mem, layout.Result, sig.Result.Size())
 }
 
-// binding returns the binding of the Dynamic that made f, or panics with a clear message,
-// naming the method, for a nil or zero Frame (one not made by Dynamic.NewFrame).
-func (f *Frame) binding(method string) *binding {
-	if f == nil || f.d == nil || f.d.b == nil || len(f.words) == 0 {
-		panic("jitffi: " + method + " of a nil or zero Frame (make frames with Dynamic.NewFrame)")
+// view returns the memory, layout and signature of f, or panics with a clear message,
+// naming the method, for a nil or zero Frame (one not made by Dynamic.NewFrame) and for a
+// callback's Frame used after its callback returned.
+func (f *Frame) view(method string) (unsafe.Pointer, *jit.Layout, *abi.Signature) {
+	switch {
+	case f != nil && f.cb != nil:
+		if f.upcall == nil {
+			panic("jitffi: " + method + " of a callback's Frame after the callback returned (its memory was C's stack)")
+		}
+		return f.upcall, &f.cb.layout, f.cb.sig
+	case f != nil && f.d != nil && f.d.b != nil && len(f.words) > 0:
+		return unsafe.Pointer(&f.words[0]), &f.d.b.layout, f.d.b.signature
 	}
-	return f.d.b
+	panic("jitffi: " + method + " of a nil or zero Frame (make frames with Dynamic.NewFrame)")
 }

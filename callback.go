@@ -135,15 +135,21 @@ func dispatchCallback(frame unsafe.Pointer) {
 
 // newCallback makes a callback of the C signature of params and result that runs invoke,
 // after checking that the Go frame type the caller reads (goOffsets, goResult) matches the
-// stub's layout. fn is the user's function, for messages.
+// stub's layout. fn is the user's function; its type and the options find the stub again
+// for the next callback of the same type.
 func newCallback(fn any, params []goType, result goType, goOffsets []uintptr, goResult uintptr, invoke func(unsafe.Pointer), opts []Option) (*Callback, error) {
-	if reflect.ValueOf(fn).IsNil() {
+	fv := reflect.ValueOf(fn)
+	if fv.IsNil() {
 		return nil, fmt.Errorf("jitffi: new callback: nil func: %w", ErrUnsupportedType)
 	}
-	for i, p := range params {
-		if p == callbackPtrType {
-			return nil, fmt.Errorf("jitffi: new callback: parameter %d: C passes a function pointer, not a *Callback: use uintptr or unsafe.Pointer: %w", i, ErrUnsupportedType)
-		}
+	cfg := newBindConfig(opts)
+	key := callbackTypeKey{fn: fv.Type(), abi: cfg.abi}
+	if c, ok := callbackTypes.Load(key); ok && !cfg.fast && cfg.fixed == -1 {
+		c := c.(*callbackType)
+		return registerCallback(c.stub, c.sig, fv.Pointer(), invoke)
+	}
+	if err := refuseCallbackParams(params); err != nil {
+		return nil, err
 	}
 	sig, cfg, err := signatureOf(params, result, opts)
 	if err != nil {
@@ -161,7 +167,34 @@ func newCallback(fn any, params []goType, result goType, goOffsets []uintptr, go
 	if int(goResult) != stub.Layout.Result {
 		return nil, fmt.Errorf("jitffi: internal error: callback result slot at Go offset %d, stub expects %d", goResult, stub.Layout.Result)
 	}
-	return registerCallback(stub, sig, reflect.ValueOf(fn).Pointer(), invoke)
+	callbackTypes.Store(key, &callbackType{stub: stub, sig: sig})
+	return registerCallback(stub, sig, fv.Pointer(), invoke)
+}
+
+// callbackTypes caches, per Go func type and target convention, the upcall stub and C
+// signature of the typed callbacks made so far: making another callback of a type already
+// seen then costs no reflection, classification or stub lookup.
+var callbackTypes sync.Map // callbackTypeKey -> *callbackType
+
+type callbackTypeKey struct {
+	fn  reflect.Type
+	abi abi.ABI
+}
+
+type callbackType struct {
+	stub *jit.Stub
+	sig  *abi.Signature
+}
+
+// refuseCallbackParams refuses *Callback parameters: C passes a callback a plain function
+// pointer, never one of jitffi's Callback objects.
+func refuseCallbackParams(params []goType) error {
+	for i, p := range params {
+		if p == callbackPtrType {
+			return fmt.Errorf("jitffi: new callback: parameter %d: C passes a function pointer, not a *Callback: use uintptr or unsafe.Pointer: %w", i, ErrUnsupportedType)
+		}
+	}
+	return nil
 }
 
 // upcallStub checks sig and the options for a callback and returns its upcall stub and

@@ -75,10 +75,8 @@ func NewCallbackFunc(fn any, opts ...Option) (*Callback, error) {
 			reflect.NewAt(result, unsafe.Add(frame, layout.Result)).Elem().Set(out[0])
 		}
 	}
-	for i, p := range params {
-		if p == callbackPtrType {
-			return nil, fmt.Errorf("jitffi: new callback: parameter %d: C passes a function pointer, not a *Callback: use uintptr or unsafe.Pointer: %w", i, ErrUnsupportedType)
-		}
+	if err := refuseCallbackParams(params); err != nil {
+		return nil, err
 	}
 	sig, cfg, err := signatureOf(params, result, opts)
 	if err != nil {

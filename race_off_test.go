@@ -1,0 +1,5 @@
+//go:build !race
+
+package jitffi_test
+
+const raceEnabled = false

@@ -114,7 +114,7 @@ func checkPlan(plan *abi.Plan, opts Options, e *emitterRules) error {
 		return fmt.Errorf("jit: plan has a malformed stack area (stack %d, copies %d, shadow %d; %v reserves %d)",
 			p.StackSize, p.CopySize, p.ShadowSize, p.ABI, regs.Shadow)
 	}
-	if n := p.ShadowSize + p.StackSize + p.CopySize + p.Sig.Result.Size(); n > MaxFrame {
+	if n := int64(p.ShadowSize) + int64(p.StackSize) + int64(p.CopySize) + int64(p.Sig.Result.Size()); n > MaxFrame {
 		return fmt.Errorf("jit: the plan needs %d bytes of system stack, more than %d", n, MaxFrame)
 	}
 	for _, align := range []int{p.StackAlign, p.CopyAlign} {

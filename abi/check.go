@@ -20,9 +20,9 @@ const (
 	// MaxTypeDepth is the deepest nesting of structs, unions and arrays: struct{int a;}
 	// has depth 1, struct{int a[2][3];} depth 3.
 	MaxTypeDepth = 200
-	// MaxMembers is the most members a type may hold in all: the members of each struct
-	// and union inside it, counted every time the struct or union appears, plus one
-	// element type per array (however long the array).
+	// MaxMembers is the most members a type, and all the types of a signature together,
+	// may hold: the members of each struct and union inside, counted every time the
+	// struct or union appears, plus one element type per array (however long the array).
 	MaxMembers = 1 << 16
 )
 
@@ -114,7 +114,9 @@ func checkSignature(sig *Signature) error {
 	}
 	// Hand-made types can be malformed in ways the constructors never produce; every
 	// classifier relies on what these checks establish.
-	c := checker{what: "the result", left: MaxMembers + 1}
+	// One budget for the whole signature, so that copying or printing it stays small
+	// even when every parameter shares one large type.
+	c := checker{what: "the result", left: MaxMembers + 1 + len(sig.Params)}
 	if err := c.check(sig.Result, 1); err != nil {
 		return err
 	}
@@ -130,7 +132,7 @@ func checkSignature(sig *Signature) error {
 		case p.Kind == Array:
 			return fmt.Errorf("parameter %d is an array; C passes arrays as pointers: %w", i, ErrMalformed)
 		}
-		c := checker{what: fmt.Sprintf("parameter %d", i), left: MaxMembers + 1}
+		c.what = fmt.Sprintf("parameter %d", i)
 		if err := c.check(p, 1); err != nil {
 			return err
 		}
@@ -154,7 +156,7 @@ func (c *checker) check(t *Type, level int) error {
 		return fmt.Errorf("%s: %s: %w", c.what, fmt.Sprintf(format, args...), ErrMalformed)
 	}
 	if c.left--; c.left < 0 {
-		return fmt.Errorf("%s: the type holds more than %d members (or contains itself): %w", c.what, MaxMembers, ErrTooDeep)
+		return fmt.Errorf("%s: the signature's types hold more than %d members in all (or one contains itself): %w", c.what, MaxMembers, ErrTooDeep)
 	}
 	switch {
 	case t == nil:

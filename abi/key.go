@@ -11,7 +11,7 @@ import (
 // structs that differ only in names share a stub, and no name, however odd, can make two
 // different layouts look alike. That holds for the signatures CheckSignature accepts; for
 // a type beyond MaxTypeDepth or MaxMembers the key stops with a "!" where the limit is
-// reached, so two such types may share a key.
+// reached, so two such types may share a key. The limits count for the whole signature.
 func LayoutKey(sig *Signature) string {
 	if sig == nil {
 		return "!nil"
@@ -20,11 +20,10 @@ func LayoutKey(sig *Signature) string {
 	b := &k.b
 	b.WriteString(strconv.Itoa(sig.Fixed))
 	b.WriteByte('(')
-	k.left = MaxMembers + 1
+	k.left = MaxMembers + 1 + len(sig.Params)
 	k.write(sig.Result, 1)
 	for _, p := range sig.Params {
 		b.WriteByte(',')
-		k.left = MaxMembers + 1
 		k.write(p, 1)
 	}
 	b.WriteByte(')')
@@ -74,17 +73,17 @@ func (k *keyWriter) write(t *Type, level int) {
 
 // Clone returns a deep copy of sig, so that a binding can keep a signature its caller may
 // go on changing. Scalars made with Scalar are shared, as they never change. A type
-// beyond MaxTypeDepth or MaxMembers, which CheckSignature refuses, is copied only down
-// to where the limit is reached and shares the rest with sig.
+// beyond MaxTypeDepth or MaxMembers (counted over the whole signature), which
+// CheckSignature refuses, is copied only down to where the limit is reached and shares
+// the rest with sig.
 func (s *Signature) Clone() *Signature {
 	if s == nil {
 		return nil
 	}
 	c := &Signature{Params: make([]*Type, len(s.Params)), Fixed: s.Fixed}
-	left := MaxMembers + 1
+	left := MaxMembers + 1 + len(s.Params)
 	c.Result = s.Result.clone(1, &left)
 	for i, p := range s.Params {
-		left = MaxMembers + 1
 		c.Params[i] = p.clone(1, &left)
 	}
 	return c

@@ -474,6 +474,11 @@ func TestParserLimits(t *testing.T) {
 			t.Errorf("struct of a %d-dimensional array: the message quotes all the text: %d bytes", n, len(err.Error()))
 		}
 	}
+	// Pointers drop their pointee, but the pointee's text is parsed all the same.
+	pointers := "void (" + strings.Repeat("struct{int x; ", 1000) + strings.Repeat("}* p;", 999) + "}*)"
+	if _, err := abi.ParseSignature(pointers); !errors.Is(err, abi.ErrTooDeep) {
+		t.Errorf("1000 structs, each holding a pointer to the next: %v, want ErrTooDeep", short(err))
+	}
 	// 70 structs, each holding a 2-dimensional array of the next: depth 210.
 	mixed := "int32_t (" + strings.Repeat("struct{int x; ", 70) + "int y;" + strings.Repeat("} s[1][1];", 69) + "})"
 	if _, err := abi.ParseSignature(mixed); !errors.Is(err, abi.ErrTooDeep) {

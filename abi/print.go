@@ -34,7 +34,7 @@ func (s *Signature) String() string {
 	if s == nil {
 		return "<nil>"
 	}
-	p := printer{left: MaxMembers + 1}
+	p := printer{left: MaxMembers + 1 + len(s.Params)}
 	b := &p.b
 	p.writeType(s.Result, 1)
 	b.WriteString(" (")

@@ -316,11 +316,12 @@ func EqualSignatures(a, b *Signature) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	if a.Fixed != b.Fixed || len(a.Params) != len(b.Params) || !Equal(a.Result, b.Result) {
+	left := MaxMembers + 1 + len(a.Params)
+	if a.Fixed != b.Fixed || len(a.Params) != len(b.Params) || !equal(a.Result, b.Result, 1, &left) {
 		return false
 	}
 	for i := range a.Params {
-		if !Equal(a.Params[i], b.Params[i]) {
+		if !equal(a.Params[i], b.Params[i], 1, &left) {
 			return false
 		}
 	}

@@ -94,7 +94,7 @@ func CompileAll(reqs []Request) ([]*Stub, error) {
 		// Checked before the cache is asked: a cached stub was made from another plan
 		// with the same key, and the key is only meaningful for a well-formed signature.
 		if err := CheckPlan(p, r.Options); err != nil {
-			return nil, fmt.Errorf("jit: plan %d of %d for %v: %w", i, len(reqs), p.Sig, err)
+			return nil, fmt.Errorf("jit: plan %d of %d for %s: %w", i, len(reqs), brief(p.Sig), err)
 		}
 		plans[i] = p
 		keys[i] = stubKey{abi: p.ABI, sig: abi.LayoutKey(p.Sig), opts: r.Options}
@@ -173,7 +173,7 @@ func compileBatch(plans []*abi.Plan, keys []stubKey, entries map[int]*stubEntry,
 			err = errors.New("assembler returned no code")
 		}
 		if err != nil {
-			err = fmt.Errorf("jit: compiling %v stub for %v: %w", plans[i].ABI, plans[i].Sig, err)
+			err = fmt.Errorf("jit: compiling %v stub for %s: %w", plans[i].ABI, brief(plans[i].Sig), err)
 			bad = i
 			break
 		}
@@ -211,4 +211,15 @@ func complete(keys []stubKey, entries map[int]*stubEntry, own []int, set func(j 
 		}
 		close(e.done)
 	}
+}
+
+// brief returns the text of a signature for an error message, cut short when a struct
+// with thousands of members would make it long.
+func brief(sig *abi.Signature) string {
+	const longest = 200
+	s := sig.String()
+	if len(s) > longest {
+		s = s[:longest] + "…"
+	}
+	return s
 }

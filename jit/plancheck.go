@@ -21,6 +21,12 @@ const (
 	eightbyte = 8
 )
 
+// MaxFrame bounds the system stack a plan may need for its stack arguments, copies and
+// result, and the alignment it may ask of it: a stub's frame is allocated (and on Windows
+// probed page by page) in straight-line code, so its size must stay modest. Package jitffi
+// binds far less (MaxStackBytes).
+const MaxFrame = 1 << 20
+
 // An emitterRules says what one emitter can do with a plan.
 type emitterRules struct {
 	arch string
@@ -128,9 +134,12 @@ func checkPlan(plan *abi.Plan, opts Options, e *emitterRules) error {
 		return fmt.Errorf("jit: plan has a malformed stack area (stack %d, copies %d, shadow %d; %v reserves %d)",
 			p.StackSize, p.CopySize, p.ShadowSize, p.ABI, regs.Shadow)
 	}
+	if n := int64(p.ShadowSize) + int64(p.StackSize) + int64(p.CopySize) + int64(p.Sig.Result.Size()); n > MaxFrame {
+		return fmt.Errorf("jit: the plan needs %d bytes of system stack, more than %d", n, MaxFrame)
+	}
 	for _, align := range []int{p.StackAlign, p.CopyAlign} {
-		if align < 0 || align > abi.MaxTypeSize || align&(align-1) != 0 {
-			return fmt.Errorf("jit: plan alignment %d is not a power of two", align)
+		if align < 0 || align > MaxFrame || align&(align-1) != 0 {
+			return fmt.Errorf("jit: plan alignment %d is not a power of two up to %d", align, MaxFrame)
 		}
 	}
 	if p.VectorCount < -1 || p.VectorCount > len(regs.FloatArgs) {

@@ -146,3 +146,31 @@ func TestOptionsCheckedAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileRefusesHugeFrames edits a plan so that its stub would move the stack
+// pointer by more than MaxFrame: a gigabyte alignment or stack area.
+func TestCompileRefusesHugeFrames(t *testing.T) {
+	for name, edit := range map[string]func(p *abi.Plan){
+		"stack alignment 2^30": func(p *abi.Plan) { p.StackAlign = 1 << 30 },
+		"copy alignment 2^21":  func(p *abi.Plan) { p.CopyAlign = MaxFrame * 2 },
+		"2 MiB stack area":     func(p *abi.Plan) { p.StackSize = 2 * MaxFrame },
+		"2 MiB copy area":      func(p *abi.Plan) { p.CopySize = 2 * MaxFrame },
+	} {
+		p := classified(t, "void (struct{int64_t a; int64_t b; int64_t c;}, int32_t)", abi.Win64)
+		edit(p)
+		if _, err := Compile(p, Options{}); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+	sig, err := abi.ParseSignature("void (struct __attribute__((aligned(268435456))) {})")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := abi.Classify(sig, abi.Win64) // an empty struct's copy, 2^28-aligned
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compile(p, Options{}); err == nil {
+		t.Errorf("a copy aligned to 2^28 accepted:\n%v", p)
+	}
+}

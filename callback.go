@@ -203,6 +203,32 @@ func upcallStub(sig *abi.Signature, cfg bindConfig) (*jit.Stub, *abi.Signature, 
 	if err := checkRuntime(); err != nil {
 		return nil, nil, err
 	}
+	sig, plan, err := prepareCallback(sig, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := jit.Options{Upcall: true, Door: uint64(asm.CallbackEntryFunc())}
+	if cfg.abi != 0 && cfg.abi != abi.Host {
+		opts.Entry = abi.Host
+	}
+	stub, err := jit.Compile(plan, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("jitffi: compile the callback stub for %s: %w", brief(sig), err)
+	}
+	return stub, sig, nil
+}
+
+// CheckCallbackSignature reports whether a callback of sig could be made with opts: nil,
+// or the error NewCallbackDynamic would return, without making one. It needs no C
+// runtime, so it answers on any host.
+func CheckCallbackSignature(sig *abi.Signature, opts ...Option) error {
+	_, _, err := prepareCallback(sig, newBindConfig(opts))
+	return err
+}
+
+// prepareCallback makes every check of a callback's signature and options that needs no
+// stub, and returns the callback's own copy of sig and its plan.
+func prepareCallback(sig *abi.Signature, cfg bindConfig) (*abi.Signature, *abi.Plan, error) {
 	switch {
 	case cfg.fast:
 		return nil, nil, fmt.Errorf("jitffi: new callback: Fast is for calls into C; a callback is a call into Go: %w", ErrBadOption)
@@ -216,15 +242,7 @@ func upcallStub(sig *abi.Signature, cfg bindConfig) (*jit.Stub, *abi.Signature, 
 	if n := jit.LayoutOf(sig).Size; n > MaxStackBytes {
 		return nil, nil, fmt.Errorf("jitffi: new callback %s: its frame of arguments and result needs %d bytes of C stack, more than %d (pass large structs by pointer): %w", brief(sig), n, MaxStackBytes, ErrTooLarge)
 	}
-	opts := jit.Options{Upcall: true, Door: uint64(asm.CallbackEntryFunc())}
-	if cfg.abi != 0 && cfg.abi != abi.Host {
-		opts.Entry = abi.Host
-	}
-	stub, err := jit.Compile(plan, opts)
-	if err != nil {
-		return nil, nil, fmt.Errorf("jitffi: compile the callback stub for %s: %w", brief(sig), err)
-	}
-	return stub, sig, nil
+	return sig, plan, nil
 }
 
 // registerCallback gives the callback a trampoline slot and registers its record under the

@@ -31,6 +31,7 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("explain")
 	abiName := fs.String("abi", defaultABI().String(), "calling convention")
 	withErrno := fs.Bool("errno", false, "also show the errno-capturing stub")
+	callback := fs.Bool("callback", false, "explain the upcall stub of a callback (C calls Go) instead of the call stub")
 	pos, err := parseFlags(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, explainUsage)
@@ -62,6 +63,9 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 
 	fmt.Fprintf(stdout, "plan (%v, data model %v):\n", a, dataModel(a))
 	writeIndented(stdout, plan.String())
+	if *callback {
+		return explainCallback(stdout, sig, plan)
+	}
 	fmt.Fprintf(stdout, "frame: %s\n", frameText(jit.LayoutOf(sig)))
 	writeStub(stdout, "stub", plan, jit.Options{})
 	if *withErrno {
@@ -72,6 +76,31 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 	// a bind from using it: say so, and why, after what it would have been.
 	if err := jitffi.CheckSignature(sig, jitffi.WithABI(a)); err != nil {
 		fmt.Fprintf(stdout, "bind: refused: %s\n", strings.TrimPrefix(err.Error(), "jitffi: "))
+		return exitUnexplained
+	}
+	return exitOK
+}
+
+// placeholderDoor stands for the callback door's address in an explained upcall stub.
+const placeholderDoor uint64 = 0x5566778899aabbcc
+
+// explainCallback prints the upcall stub of a callback of sig: C calls it, through a
+// trampoline, with the plan's convention, and it calls the callback door with an upcall
+// frame.
+func explainCallback(w io.Writer, sig *abi.Signature, plan *abi.Plan) int {
+	fmt.Fprintf(w, "upcall frame: %s\n", strings.Replace(frameText(jit.LayoutOf(sig)), "header", "header (stub, context)", 1))
+	opts := jit.Options{Upcall: true, Door: placeholderDoor}
+	if host := defaultABI(); host != plan.ABI && (host == abi.SysV || host == abi.Win64) == (plan.ABI == abi.SysV || plan.ABI == abi.Win64) {
+		opts.Entry = host
+	}
+	host := opts.Entry
+	if host == 0 {
+		host = plan.ABI
+	}
+	writeStub(w, fmt.Sprintf("upcall stub, entered through a trampoline (data slot in %s), calling the door %s-style at placeholder address %#x",
+		map[bool]string{true: "r11", false: "x17"}[plan.ABI == abi.SysV || plan.ABI == abi.Win64], host, placeholderDoor), plan, opts)
+	if err := jitffi.CheckCallbackSignature(sig, jitffi.WithABI(plan.ABI)); err != nil {
+		fmt.Fprintf(w, "callback: refused: %s\n", strings.TrimPrefix(err.Error(), "jitffi: "))
 		return exitUnexplained
 	}
 	return exitOK

@@ -51,7 +51,7 @@ A signature is a C function type without the function name, such as
 Run "jitffi help explain" or "jitffi help call" for details.
 `
 
-const explainUsage = `Usage: jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] '<signature>'
+const explainUsage = `Usage: jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] [--callback] '<signature>'
 
 Parses the signature under the ABI's data model (LLP64 for win64, LP64 with unsigned
 char for aapcs64, LP64 otherwise), classifies it under the ABI's calling convention
@@ -65,6 +65,9 @@ plan or bind refuses it, and 2 for bad input.
 Flags:
   --abi name   calling convention: sysv, win64, aapcs64 or apple-arm64 (default: the host's)
   --errno      also show the stub that captures errno (GetLastError on win64)
+  --callback   show the upcall stub of a callback of that signature (C calling Go): it
+               takes the arguments where the convention puts them, stores them in an upcall
+               frame, calls jitffi's door into Go, and returns the result the Go side left
 `
 
 const callUsage = `Usage: jitffi call [--fast] [--errno] <library> <symbol> '<signature>' [arguments...]

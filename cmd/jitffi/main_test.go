@@ -48,6 +48,31 @@ func TestExplainSysV(t *testing.T) {
 	}
 }
 
+// TestExplainCallback checks the upcall stub listing of every ABI: the trampoline's data
+// slot read first, the door called with the frame, and a refusal for a variadic callback.
+func TestExplainCallback(t *testing.T) {
+	for _, c := range []struct{ abi, slotRead, doorArg string }{
+		{"sysv", "qword ptr [r11]", "mov rdi, rbx"},
+		{"win64", "qword ptr [r11]", "mov r"},
+		{"aapcs64", "ldp x12, x13, [x17]", "mov x0, x19"},
+		{"apple-arm64", "ldp x12, x13, [x17]", "mov x0, x19"},
+	} {
+		code, stdout, stderr := runCmd(t, "explain", "--callback", "--abi", c.abi, "struct{double a; double b; double c;} (int32_t, float, char)")
+		if code != exitOK {
+			t.Fatalf("%s: exit %d, stderr %q, output:\n%s", c.abi, code, stderr, stdout)
+		}
+		for _, want := range []string{"upcall frame: header (stub, context) 0..24", "upcall stub, entered through a trampoline", c.slotRead, c.doorArg, "0x5566778899aabbcc"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("%s: output lacks %q:\n%s", c.abi, want, stdout)
+			}
+		}
+	}
+	code, stdout, _ := runCmd(t, "explain", "--callback", "int32_t (char*, ...)")
+	if code != exitUnexplained || !strings.Contains(stdout, "callback: refused: new callback: a callback cannot be variadic") {
+		t.Errorf("variadic callback: exit %d, output:\n%s", code, stdout)
+	}
+}
+
 func TestExplainDefaultsToHost(t *testing.T) {
 	code, stdout, _ := runCmd(t, "explain", "double (double)")
 	if code != exitOK || !strings.Contains(stdout, "abi "+abi.Host.String()) {

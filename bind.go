@@ -3,6 +3,7 @@ package jitffi
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"unsafe"
 
 	"github.com/jitffi/jitffi/abi"
@@ -70,7 +71,11 @@ func panicCall(b *binding) {
 	if b == nil {
 		panic("jitffi: call of a zero Func (its Bind returned an error or was never called)")
 	}
-	panic(fmt.Sprintf("jitffi: call of %s from %s after the Library was closed", b.symbol, b.lib.name))
+	name := b.symbol
+	if name == "" {
+		name = fmt.Sprintf("%#x", b.fn)
+	}
+	panic(fmt.Sprintf("jitffi: call of %s from %s after the Library was closed", name, b.lib.name))
 }
 
 // escapeSink is never switched on; the typed calls' stores into it, behind that never-taken
@@ -81,9 +86,19 @@ var escapeSink struct {
 	v  any
 }
 
-// newBinding maps Go types to a C signature, classifies it for the host, compiles (or finds
-// in the cache) its stubs and checks that the Go frame type has the offsets the stubs use.
-func newBinding(o origin, addr uintptr, params []goType, result goType, goOffsets []uintptr, goResult uintptr, opts []Option) (*binding, error) {
+// newBinding binds addr to the C signature of a typed binding's Go types: types returns
+// the parameter and result types and the offsets the Go frame type, frame, gives them. It
+// classifies the signature for the host, compiles (or finds in the cache) its stubs and
+// checks that the frame has the offsets the stubs use. What depends only on frame and the
+// options is cached, so binding another function of the same Go types costs neither
+// reflection nor classification.
+func newBinding(o origin, addr uintptr, frame goType, types func() ([]goType, goType, []uintptr, uintptr), opts []Option) (*binding, error) {
+	cfg := newBindConfig(opts)
+	key := typedBindingKey{frame: frame, cfg: cfg}
+	if t, ok := typedBindings.Load(key); ok {
+		return t.(*binding).bindTo(o, addr)
+	}
+	params, result, goOffsets, goResult := types()
 	sig, cfg, err := signatureOf(params, result, opts)
 	if err != nil {
 		return nil, err
@@ -105,7 +120,31 @@ func newBinding(o origin, addr uintptr, params []goType, result goType, goOffset
 			b.callbackArgs = append(b.callbackArgs, uintptr(b.layout.Args[i]))
 		}
 	}
+	typedBindings.Store(key, b)
 	return b, nil
+}
+
+// typedBindings caches, per Go frame type and options, a binding of the typed family:
+// every later binding of the same types copies it with its own function.
+var typedBindings sync.Map // typedBindingKey -> *binding
+
+type typedBindingKey struct {
+	frame goType
+	cfg   bindConfig
+}
+
+// bindTo returns a copy of b bound to the function at addr, which came from o. It makes
+// the checks bindSignature makes that do not depend on the signature.
+func (b *binding) bindTo(o origin, addr uintptr) (*binding, error) {
+	if err := checkRuntime(); err != nil {
+		return nil, err
+	}
+	if addr == 0 {
+		return nil, fmt.Errorf("jitffi: bind %s: %w", brief(b.signature), ErrNilAddress)
+	}
+	c := *b
+	c.fn, c.lib, c.symbol = addr, o.lib, o.symbol
+	return &c, nil
 }
 
 // passCallbacks replaces each *Callback argument of a typed call's frame, at the offsets

@@ -37,7 +37,9 @@ func Bind0At[R any](addr uintptr, opts ...Option) (Func0[R], error) {
 
 func bind0[R any](o origin, addr uintptr, opts []Option) (Func0[R], error) {
 	var fr frame0[R]
-	b, err := newBinding(o, addr, []goType{}, typeFor[R](), []uintptr{}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame0[R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{}, typeFor[R](), []uintptr{}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func0[R]{b}, err
 }
 
@@ -142,7 +144,9 @@ func Bind1At[A1, R any](addr uintptr, opts ...Option) (Func1[A1, R], error) {
 
 func bind1[A1, R any](o origin, addr uintptr, opts []Option) (Func1[A1, R], error) {
 	var fr frame1[A1, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame1[A1, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func1[A1, R]{b}, err
 }
 
@@ -270,7 +274,9 @@ func Bind2At[A1, A2, R any](addr uintptr, opts ...Option) (Func2[A1, A2, R], err
 
 func bind2[A1, A2, R any](o origin, addr uintptr, opts []Option) (Func2[A1, A2, R], error) {
 	var fr frame2[A1, A2, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame2[A1, A2, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func2[A1, A2, R]{b}, err
 }
 
@@ -405,7 +411,9 @@ func Bind3At[A1, A2, A3, R any](addr uintptr, opts ...Option) (Func3[A1, A2, A3,
 
 func bind3[A1, A2, A3, R any](o origin, addr uintptr, opts []Option) (Func3[A1, A2, A3, R], error) {
 	var fr frame3[A1, A2, A3, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame3[A1, A2, A3, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func3[A1, A2, A3, R]{b}, err
 }
 
@@ -549,7 +557,9 @@ func Bind4At[A1, A2, A3, A4, R any](addr uintptr, opts ...Option) (Func4[A1, A2,
 
 func bind4[A1, A2, A3, A4, R any](o origin, addr uintptr, opts []Option) (Func4[A1, A2, A3, A4, R], error) {
 	var fr frame4[A1, A2, A3, A4, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame4[A1, A2, A3, A4, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func4[A1, A2, A3, A4, R]{b}, err
 }
 
@@ -700,7 +710,9 @@ func Bind5At[A1, A2, A3, A4, A5, R any](addr uintptr, opts ...Option) (Func5[A1,
 
 func bind5[A1, A2, A3, A4, A5, R any](o origin, addr uintptr, opts []Option) (Func5[A1, A2, A3, A4, A5, R], error) {
 	var fr frame5[A1, A2, A3, A4, A5, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame5[A1, A2, A3, A4, A5, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func5[A1, A2, A3, A4, A5, R]{b}, err
 }
 
@@ -858,7 +870,9 @@ func Bind6At[A1, A2, A3, A4, A5, A6, R any](addr uintptr, opts ...Option) (Func6
 
 func bind6[A1, A2, A3, A4, A5, A6, R any](o origin, addr uintptr, opts []Option) (Func6[A1, A2, A3, A4, A5, A6, R], error) {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame6[A1, A2, A3, A4, A5, A6, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func6[A1, A2, A3, A4, A5, A6, R]{b}, err
 }
 
@@ -1023,7 +1037,9 @@ func Bind7At[A1, A2, A3, A4, A5, A6, A7, R any](addr uintptr, opts ...Option) (F
 
 func bind7[A1, A2, A3, A4, A5, A6, A7, R any](o origin, addr uintptr, opts []Option) (Func7[A1, A2, A3, A4, A5, A6, A7, R], error) {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame7[A1, A2, A3, A4, A5, A6, A7, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func7[A1, A2, A3, A4, A5, A6, A7, R]{b}, err
 }
 
@@ -1195,7 +1211,9 @@ func Bind8At[A1, A2, A3, A4, A5, A6, A7, A8, R any](addr uintptr, opts ...Option
 
 func bind8[A1, A2, A3, A4, A5, A6, A7, A8, R any](o origin, addr uintptr, opts []Option) (Func8[A1, A2, A3, A4, A5, A6, A7, A8, R], error) {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]{b}, err
 }
 
@@ -1374,7 +1392,9 @@ func Bind9At[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any](addr uintptr, opts ...Op
 
 func bind9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any](o origin, addr uintptr, opts []Option) (Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R], error) {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]{b}, err
 }
 
@@ -1560,7 +1580,9 @@ func Bind10At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any](addr uintptr, opts
 
 func bind10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any](o origin, addr uintptr, opts []Option) (Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R], error) {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]{b}, err
 }
 
@@ -1753,7 +1775,9 @@ func Bind11At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any](addr uintptr,
 
 func bind11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any](o origin, addr uintptr, opts []Option) (Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R], error) {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]{b}, err
 }
 
@@ -1953,7 +1977,9 @@ func Bind12At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any](addr uin
 
 func bind12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any](o origin, addr uintptr, opts []Option) (Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R], error) {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]{b}, err
 }
 
@@ -2160,7 +2186,9 @@ func Bind13At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any](add
 
 func bind13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any](o origin, addr uintptr, opts []Option) (Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R], error) {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]{b}, err
 }
 
@@ -2374,7 +2402,9 @@ func Bind14At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any
 
 func bind14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any](o origin, addr uintptr, opts []Option) (Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R], error) {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]{b}, err
 }
 
@@ -2595,7 +2625,9 @@ func Bind15At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, 
 
 func bind15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R any](o origin, addr uintptr, opts []Option) (Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R], error) {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14](), typeFor[A15]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14), unsafe.Offsetof(fr.a15)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14](), typeFor[A15]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14), unsafe.Offsetof(fr.a15)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]{b}, err
 }
 
@@ -2823,7 +2855,9 @@ func Bind16At[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, 
 
 func bind16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R any](o origin, addr uintptr, opts []Option) (Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R], error) {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
-	b, err := newBinding(o, addr, []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14](), typeFor[A15](), typeFor[A16]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14), unsafe.Offsetof(fr.a15), unsafe.Offsetof(fr.a16)}, unsafe.Offsetof(fr.r), opts)
+	b, err := newBinding(o, addr, typeFor[frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]](), func() ([]goType, goType, []uintptr, uintptr) {
+		return []goType{typeFor[A1](), typeFor[A2](), typeFor[A3](), typeFor[A4](), typeFor[A5](), typeFor[A6](), typeFor[A7](), typeFor[A8](), typeFor[A9](), typeFor[A10](), typeFor[A11](), typeFor[A12](), typeFor[A13](), typeFor[A14](), typeFor[A15](), typeFor[A16]()}, typeFor[R](), []uintptr{unsafe.Offsetof(fr.a1), unsafe.Offsetof(fr.a2), unsafe.Offsetof(fr.a3), unsafe.Offsetof(fr.a4), unsafe.Offsetof(fr.a5), unsafe.Offsetof(fr.a6), unsafe.Offsetof(fr.a7), unsafe.Offsetof(fr.a8), unsafe.Offsetof(fr.a9), unsafe.Offsetof(fr.a10), unsafe.Offsetof(fr.a11), unsafe.Offsetof(fr.a12), unsafe.Offsetof(fr.a13), unsafe.Offsetof(fr.a14), unsafe.Offsetof(fr.a15), unsafe.Offsetof(fr.a16)}, unsafe.Offsetof(fr.r)
+	}, opts)
 	return Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]{b}, err
 }
 

@@ -142,5 +142,5 @@ type origin struct {
 
 // atAddress is the origin of a function bound at a raw address.
 func atAddress(addr uintptr) origin {
-	return origin{lib: unowned, symbol: fmt.Sprintf("%#x", addr)}
+	return origin{lib: unowned}
 }

@@ -86,7 +86,8 @@ func writeArity(b *bytes.Buffer, n int) {
 
 	fmt.Fprintf(b, "func bind%d%s(o origin, addr uintptr, opts []Option) (Func%d%s, error) {\n", n, tdecl, n, targs)
 	fmt.Fprintf(b, "\tvar fr frame%d%s\n", n, targs)
-	fmt.Fprintf(b, "\tb, err := newBinding(o, addr, []goType{%s}, typeFor[R](), []uintptr{%s}, unsafe.Offsetof(fr.r), opts)\n", goTypes, offsets)
+	fmt.Fprintf(b, "\tb, err := newBinding(o, addr, typeFor[frame%d%s](), func() ([]goType, goType, []uintptr, uintptr) {\n", n, targs)
+	fmt.Fprintf(b, "\t\treturn []goType{%s}, typeFor[R](), []uintptr{%s}, unsafe.Offsetof(fr.r)\n\t}, opts)\n", goTypes, offsets)
 	fmt.Fprintf(b, "\treturn Func%d%s{b}, err\n}\n\n", n, targs)
 
 	call := func(recv, name, doc string, withEscape, withErrno bool) {

@@ -1,3 +1,8 @@
+//go:build amd64 || arm64 || riscv64 || ppc64 || ppc64le || s390x || loong64 || mips64 || mips64le
+
+// The limits are about sizes that 64-bit int arithmetic must not wrap; a 32-bit host's int
+// cannot even hold them, so these tests build on 64-bit hosts only.
+
 package abi_test
 
 import (
@@ -8,8 +13,6 @@ import (
 
 	"github.com/jitffi/jitffi/abi"
 )
-
-var allABIs = []abi.ABI{abi.SysV, abi.Win64, abi.AAPCS64, abi.AppleARM64}
 
 // classifyRefuses checks that every classifier refuses sig with an error wrapping want
 // whose text contains each of mention, and that it neither panics nor returns a plan.

@@ -10,6 +10,9 @@ import (
 // TestPlansUseTheirRegisterTables checks that every register a classifier assigns is in
 // its ABI's table, argument registers for arguments and result registers for results,
 // and that no register is used twice in one plan: package jit refuses any other plan.
+// allABIs lists every ABI the package classifies.
+var allABIs = []abi.ABI{abi.SysV, abi.Win64, abi.AAPCS64, abi.AppleARM64}
+
 func TestPlansUseTheirRegisterTables(t *testing.T) {
 	g := &sigGen{r: rand.New(rand.NewSource(9))}
 	for i := 0; i < 2000; i++ {

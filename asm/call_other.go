@@ -18,3 +18,9 @@ func headerOffsets() (stub, fn, errno, size uintptr) {
 	var h Header
 	return unsafe.Offsetof(h.Stub), unsafe.Offsetof(h.Fn), unsafe.Offsetof(h.Errno), unsafe.Sizeof(h)
 }
+
+// SetCallbackDispatcher does nothing where there are no callbacks: making one fails first.
+func SetCallbackDispatcher(fn func(frame unsafe.Pointer)) {}
+
+// CallbackEntryFunc returns 0: there is no callback door on this architecture.
+func CallbackEntryFunc() uintptr { return 0 }

@@ -28,6 +28,7 @@ func countFlushes(t *testing.T) *[][2]uintptr {
 // nothing executable flush nothing. qemu cannot catch a missing flush on arm64: real
 // cores would run stale bytes, so the call itself is what the test pins.
 func TestAllocCodeFlushesEveryBatch(t *testing.T) {
+	withoutArena(t) // TestArenaFlushesEveryBatch checks the arena's path
 	calls := countFlushes(t)
 	ps := uintptr(os.Getpagesize())
 	for _, blobs := range [][][]byte{testBlobs(1, 8), testBlobs(40, 100), {make([]byte, 3*ps)}} {

@@ -9,10 +9,13 @@ package jit
 // compiled in one batch share pages, and a batch's pages are sealed together; a later
 // batch always gets pages of its own.
 //
+// Where the system allows it, batches are not sealed into pages of their own but packed
+// into the code arena (codearena.go), written through a second, private, writable view.
+//
 // Stub memory is never returned to the system: stubs are cached per signature and
 // bindings keep their addresses for the life of the process. The memory is bounded by the
 // number of distinct (ABI, signature, Options) keys compiled, plus at most one partly
-// filled page per batch.
+// filled page per batch (or per arena chunk).
 
 import (
 	"errors"
@@ -97,6 +100,9 @@ func allocCode(blobs [][]byte) ([]uintptr, error) {
 	offsets, size, err := codeLayout(blobs, os.Getpagesize())
 	if err != nil {
 		return nil, err
+	}
+	if addrs, ok := arenaAlloc(blobs); ok {
+		return addrs, nil
 	}
 	mem, err := pages.mapRW(size)
 	if err != nil {

@@ -113,6 +113,7 @@ func checkWX(t *testing.T, addrs []uintptr) {
 }
 
 func TestAllocCodeCopiesAndSharesPages(t *testing.T) {
+	withoutArena(t) // the arena packs batches; these check pages of their own
 	blobs := testBlobs(20, 37)
 	addrs, err := allocCode(blobs)
 	if err != nil {
@@ -136,6 +137,7 @@ func TestAllocCodeCopiesAndSharesPages(t *testing.T) {
 }
 
 func TestAllocCodeFiller(t *testing.T) {
+	withoutArena(t) // the arena packs batches; these check pages of their own
 	blobs := testBlobs(3, 21)
 	addrs, err := allocCode(blobs)
 	if err != nil {
@@ -164,6 +166,7 @@ func TestAllocCodeFiller(t *testing.T) {
 }
 
 func TestAllocCodeSpansPages(t *testing.T) {
+	withoutArena(t) // the arena packs batches; these check pages of their own
 	ps := os.Getpagesize()
 	blobs := [][]byte{{1, 2, 3}, bytes.Repeat([]byte{0x5A}, 2*ps+100), {4, 5, 6}}
 	addrs, err := allocCode(blobs)
@@ -211,12 +214,22 @@ func (f *failingPages) unmap(mem []byte) error {
 	return f.pageMapper.unmap(mem)
 }
 
-// injectPages makes allocCode use f for the rest of the test.
+// injectPages makes allocCode use f for the rest of the test, with no code arena: every
+// batch then goes to pages of its own through f.
 func injectPages(t *testing.T, f *failingPages) {
+	withoutArena(t)
 	old := pages
 	f.pageMapper = old
 	pages = f
 	t.Cleanup(func() { pages = old })
+}
+
+// withoutArena makes allocCode seal every batch into pages of its own for the rest of the
+// test, as on a system without the code arena.
+func withoutArena(t *testing.T) {
+	old := dualPages
+	dualPages = nil
+	t.Cleanup(func() { dualPages = old })
 }
 
 func TestAllocCodeFailures(t *testing.T) {

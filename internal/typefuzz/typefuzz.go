@@ -14,11 +14,12 @@ import (
 	"github.com/jitffi/jitffi/abi"
 )
 
-// Lengths and alignments the programs draw from.
+// Lengths and alignments the programs draw from, as int64 so the tables compile on 32-bit
+// hosts too, where the conversion to int makes other edge values.
 var (
-	lengths = []int{0, 1, 2, 3, 4, 5, 7, 8, 16, 100, 1000, 65536, 1 << 20, 1 << 30,
+	lengths = []int64{0, 1, 2, 3, 4, 5, 7, 8, 16, 100, 1000, 65536, 1 << 20, 1 << 30,
 		abi.MaxTypeSize, abi.MaxTypeSize + 1, 1 << 40, 1<<61 - 2, -1}
-	aligns = []int{1, 2, 4, 8, 16, 32, 64, 4096, 1 << 28, 1 << 30, 1 << 31, 1 << 40, 0, 3, -8}
+	aligns = []int64{1, 2, 4, 8, 16, 32, 64, 4096, 1 << 28, 1 << 30, 1 << 31, 1 << 40, 0, 3, -8}
 )
 
 // maxStack bounds the stack of a program, and so the parameters of its signature.
@@ -79,7 +80,7 @@ func Signature(data []byte) *abi.Signature {
 		case 0, 1:
 			p.push(abi.Scalar(abi.Kind(p.pick(int(abi.Pointer) + 1))))
 		case 2:
-			p.push(abi.ArrayOf(p.pop(), lengths[p.pick(len(lengths))]))
+			p.push(abi.ArrayOf(p.pop(), int(lengths[p.pick(len(lengths))])))
 		case 3:
 			p.push(abi.StructOf(p.fields(p.pick(5))...))
 		case 4:
@@ -87,10 +88,10 @@ func Signature(data []byte) *abi.Signature {
 		case 5:
 			p.push(abi.PackedStructOf(p.fields(1 + p.pick(4))...))
 		case 6:
-			a, packed := aligns[p.pick(len(aligns))], p.next()%2 == 0
+			a, packed := int(aligns[p.pick(len(aligns))]), p.next()%2 == 0
 			p.push(abi.AlignedStructOf(a, packed, p.fields(1+p.pick(4))...))
 		case 7:
-			p.push(abi.AlignedUnionOf(aligns[p.pick(len(aligns))], p.fields(1+p.pick(4))...))
+			p.push(abi.AlignedUnionOf(int(aligns[p.pick(len(aligns))]), p.fields(1+p.pick(4))...))
 		case 8:
 			if len(p.stack) > 0 {
 				p.push(p.stack[len(p.stack)-1-p.pick(len(p.stack))]) // shared from now on

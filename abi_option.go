@@ -35,5 +35,6 @@ func (c *bindConfig) stubOptions(o jit.Options) jit.Options {
 		// stack and the frame on it; fast-mode calls must not call back at all.
 		o.TopOfStack = uint64(asm.TopOfStackFunc())
 	}
+	o.GoStringArgs, o.GoSliceArgs, o.GoStringResult = c.goStrings, c.goSlices, c.goStringResult
 	return o
 }

@@ -3,6 +3,7 @@ package jitffi
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"unsafe"
 
@@ -40,12 +41,12 @@ type binding struct {
 	// (unowned for a raw address); symbol names the function in messages.
 	lib    *libState
 	symbol string
-	// callbackArgs holds the frame offsets of *Callback parameters, which a typed call
-	// turns into the callbacks' C addresses.
-	callbackArgs []uintptr
-	plan         *abi.Plan
-	signature    *abi.Signature
-	layout       jit.Layout
+	// conv holds the conversions a typed call makes for *Callback, string and slice
+	// arguments and a string result, or is nil.
+	conv      *conversions
+	plan      *abi.Plan
+	signature *abi.Signature
+	layout    jit.Layout
 }
 
 // run runs a stub on the system stack. frame starts with an asm.Header.
@@ -103,6 +104,7 @@ func newBinding(o origin, addr uintptr, frame goType, types func() ([]goType, go
 	if err != nil {
 		return nil, err
 	}
+	cfg.goStrings, cfg.goSlices, cfg.goStringResult = goHeaders(params, result)
 	b, err := bindSignature(o, addr, sig, cfg)
 	if err != nil {
 		return nil, err
@@ -115,13 +117,47 @@ func newBinding(o origin, addr uintptr, frame goType, types func() ([]goType, go
 	if int(goResult) != b.layout.Result {
 		return nil, fmt.Errorf("jitffi: internal error: result slot at Go offset %d, stub expects %d", goResult, b.layout.Result)
 	}
-	for i, p := range params {
-		if p == callbackPtrType {
-			b.callbackArgs = append(b.callbackArgs, uintptr(b.layout.Args[i]))
-		}
-	}
+	b.conv = conversionsOf(params, result, b.layout)
 	typedBindings.Store(key, b)
 	return b, nil
+}
+
+// goHeaders returns the masks of the string and slice parameters and whether the result
+// is a string: their frame slots hold Go headers.
+func goHeaders(params []goType, result goType) (strings, slices uint64, stringResult bool) {
+	for i, p := range params {
+		switch p.Kind() {
+		case reflect.String:
+			strings |= 1 << i
+		case reflect.Slice:
+			slices |= 1 << i
+		}
+	}
+	return strings, slices, result.Kind() == reflect.String
+}
+
+// conversionsOf returns the per-call conversions the Go types need in a frame of the
+// given layout, or nil when there are none.
+func conversionsOf(params []goType, result goType, layout jit.Layout) *conversions {
+	c := &conversions{stringResult: -1}
+	for i, p := range params {
+		off := uintptr(layout.Args[i])
+		switch {
+		case p == callbackPtrType:
+			c.callbacks = append(c.callbacks, off)
+		case p.Kind() == reflect.String:
+			c.strings = append(c.strings, off)
+		case p.Kind() == reflect.Slice:
+			c.slices = append(c.slices, off)
+		}
+	}
+	if result.Kind() == reflect.String {
+		c.stringResult = layout.Result
+	}
+	if c.callbacks == nil && c.strings == nil && c.slices == nil && c.stringResult < 0 {
+		return nil
+	}
+	return c
 }
 
 // typedBindings caches, per Go frame type and options, a binding of the typed family:
@@ -145,15 +181,6 @@ func (b *binding) bindTo(o origin, addr uintptr) (*binding, error) {
 	c := *b
 	c.fn, c.lib, c.symbol = addr, o.lib, o.symbol
 	return &c, nil
-}
-
-// passCallbacks replaces each *Callback argument of a typed call's frame, at the offsets
-// given, by the callback's C address (0 for a nil *Callback).
-func passCallbacks(frame unsafe.Pointer, offsets []uintptr) {
-	for _, off := range offsets {
-		p := (*uintptr)(unsafe.Add(frame, off))
-		*p = (*(**Callback)(unsafe.Pointer(p))).Addr()
-	}
 }
 
 // signatureOf builds the C signature for Go parameter and result types.
@@ -206,7 +233,7 @@ func bindSignature(o origin, addr uintptr, sig *abi.Signature, cfg bindConfig) (
 	if err != nil {
 		return nil, fmt.Errorf("jitffi: compile %s: %w", brief(sig), err)
 	}
-	layout := jit.LayoutOf(sig)
+	layout := jit.LayoutWith(sig, stubs[0].Options)
 	if !equalLayouts(layout, stubs[0].Layout) {
 		return nil, fmt.Errorf("jitffi: internal error: %v: cached stub expects frame layout %+v, signature has %+v", sig, stubs[0].Layout, layout)
 	}

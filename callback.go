@@ -148,7 +148,7 @@ func newCallback(fn any, params []goType, result goType, goOffsets []uintptr, go
 		c := c.(*callbackType)
 		return registerCallback(c.stub, c.sig, fv.Pointer(), invoke)
 	}
-	if err := refuseCallbackParams(params); err != nil {
+	if err := refuseCallbackTypes(params, result); err != nil {
 		return nil, err
 	}
 	sig, cfg, err := signatureOf(params, result, opts)
@@ -186,13 +186,20 @@ type callbackType struct {
 	sig  *abi.Signature
 }
 
-// refuseCallbackParams refuses *Callback parameters: C passes a callback a plain function
-// pointer, never one of jitffi's Callback objects.
-func refuseCallbackParams(params []goType) error {
+// refuseCallbackTypes refuses the Go types a binding converts per call but a callback
+// cannot: *Callback parameters (C passes a callback a plain function pointer), and strings
+// and slices (C passes a char* or a pointer, with no length or ownership to go by).
+func refuseCallbackTypes(params []goType, result goType) error {
 	for i, p := range params {
-		if p == callbackPtrType {
+		switch {
+		case p == callbackPtrType:
 			return fmt.Errorf("jitffi: new callback: parameter %d: C passes a function pointer, not a *Callback: use uintptr or unsafe.Pointer: %w", i, ErrUnsupportedType)
+		case p.Kind() == reflect.String || p.Kind() == reflect.Slice:
+			return fmt.Errorf("jitffi: new callback: parameter %d: Go type %v: C passes a callback a bare pointer; take *byte (GoString copies a C string) or unsafe.Pointer: %w", i, p, ErrUnsupportedType)
 		}
+	}
+	if result.Kind() == reflect.String {
+		return fmt.Errorf("jitffi: new callback: result: a callback cannot return a Go string to C (nobody would own the copy); return *byte: %w", ErrUnsupportedType)
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ func NewCallbackFunc(fn any, opts ...Option) (*Callback, error) {
 			reflect.NewAt(result, unsafe.Add(frame, layout.Result)).Elem().Set(out[0])
 		}
 	}
-	if err := refuseCallbackParams(params); err != nil {
+	if err := refuseCallbackTypes(params, result); err != nil {
 		return nil, err
 	}
 	sig, cfg, err := signatureOf(params, result, opts)

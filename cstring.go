@@ -21,6 +21,17 @@ func CString(s string) (*byte, error) {
 	return &b[0], nil
 }
 
+// MustCString is CString for strings known to hold no NUL byte, such as literals: it
+// panics if s holds one. A string parameter of a typed binding needs neither: the call
+// passes a NUL-terminated copy of it.
+func MustCString(s string) *byte {
+	p, err := CString(s)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
 // AppendCString appends s and a terminating NUL to buf and returns the grown buffer and a
 // pointer to the C string inside it. With a buffer of enough capacity it allocates nothing,
 // which makes it the way to pass changing strings in a hot loop.

@@ -51,10 +51,16 @@ func (f Func0[R]) Call() R {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -68,10 +74,16 @@ func (f Func0[R]) CallErrno() (R, syscall.Errno) {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -91,10 +103,16 @@ func (f NoEscapeFunc0[R]) Call() R {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -107,10 +125,16 @@ func (f NoEscapeFunc0[R]) CallErrno() (R, syscall.Errno) {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
+	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -162,13 +186,16 @@ func (f Func1[A1, R]) Call(a1 A1) R {
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -186,13 +213,16 @@ func (f Func1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -213,13 +243,16 @@ func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -233,13 +266,16 @@ func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -294,13 +330,16 @@ func (f Func2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -320,13 +359,16 @@ func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -348,13 +390,16 @@ func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -369,13 +414,16 @@ func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -433,13 +481,16 @@ func (f Func3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -461,13 +512,16 @@ func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) 
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -492,13 +546,16 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -514,13 +571,16 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -581,13 +641,16 @@ func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -611,13 +674,16 @@ func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, sysc
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -643,13 +709,16 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -666,13 +735,16 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) 
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -736,13 +808,16 @@ func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R 
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -768,13 +843,16 @@ func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -801,13 +879,16 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -825,13 +906,16 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -898,13 +982,16 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -932,13 +1019,16 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, 
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -966,13 +1056,16 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -991,13 +1084,16 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1067,13 +1163,16 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1103,13 +1202,16 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1138,13 +1240,16 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1164,13 +1269,16 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1243,13 +1351,16 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1281,13 +1392,16 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1317,13 +1431,16 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1344,13 +1461,16 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1426,13 +1546,16 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1466,13 +1589,16 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1503,13 +1629,16 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2,
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1531,13 +1660,16 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1616,13 +1748,16 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1658,13 +1793,16 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1696,13 +1834,16 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1725,13 +1866,16 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1813,13 +1957,16 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1857,13 +2004,16 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1896,13 +2046,16 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1926,13 +2079,16 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErr
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2017,13 +2173,16 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2063,13 +2222,16 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2103,13 +2265,16 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2134,13 +2299,16 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2228,13 +2396,16 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2276,13 +2447,16 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallE
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2317,13 +2491,16 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2349,13 +2526,16 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2446,13 +2626,16 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2496,13 +2679,16 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2538,13 +2724,16 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2571,13 +2760,16 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2671,13 +2863,16 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2723,13 +2918,16 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2766,13 +2964,16 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2800,13 +3001,16 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2903,13 +3107,16 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2957,13 +3164,16 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -3001,13 +3211,16 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -3036,13 +3249,16 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if t.callbackArgs != nil {
-		passCallbacks(unsafe.Pointer(&fr), t.callbackArgs)
+	if t.conv != nil {
+		t.conv.before(unsafe.Pointer(&fr))
 	}
 	if t.fast {
 		asm.CallFast(unsafe.Pointer(&fr))
 	} else {
 		asm.CallDefault(unsafe.Pointer(&fr))
+	}
+	if t.conv != nil {
+		t.conv.after(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }

@@ -100,8 +100,11 @@ func TestBindErrors(t *testing.T) {
 		t.Errorf("nil address: %v", err)
 	}
 	addr := must(libc.Lookup("abs"))
-	if _, err := jitffi.Bind1At[string, int32](addr); !errors.Is(err, jitffi.ErrUnsupportedType) {
-		t.Errorf("string param: %v", err)
+	if _, err := jitffi.Bind1At[map[int]int, int32](addr); !errors.Is(err, jitffi.ErrUnsupportedType) {
+		t.Errorf("map param: %v", err)
+	}
+	if _, err := jitffi.Bind1At[[]string, int32](addr); !errors.Is(err, jitffi.ErrUnsupportedType) {
+		t.Errorf("slice of strings param: %v", err)
 	}
 	type withSlice struct {
 		N    int32

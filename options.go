@@ -9,6 +9,10 @@ type bindConfig struct {
 	fast  bool
 	fixed int     // number of fixed parameters of a variadic function, or -1
 	abi   abi.ABI // calling convention of the target when not the host's (WithABI), or 0
+	// goStrings and goSlices mark the parameters a typed binding takes as Go strings and
+	// slices, goStringResult a string result: their frame slots hold Go headers.
+	goStrings, goSlices uint64
+	goStringResult      bool
 }
 
 func newBindConfig(opts []Option) bindConfig {

@@ -68,10 +68,12 @@ func bindFunc(o origin, addr uintptr, fptr any, opts []Option) error {
 	if err != nil {
 		return err
 	}
+	cfg.goStrings, cfg.goSlices, cfg.goStringResult = goHeaders(params, result)
 	b, err := bindSignature(o, addr, sig, cfg)
 	if err != nil {
 		return err
 	}
+	conv := conversionsOf(params, result, b.layout)
 	frameType, err := reflectFrameType(params, result, b)
 	if err != nil {
 		return err
@@ -85,12 +87,15 @@ func bindFunc(o origin, addr uintptr, fptr any, opts []Option) error {
 		h := (*asm.Header)(fr.UnsafePointer())
 		h.Stub, h.Fn = stub, b.fn
 		for i, a := range args {
-			if params[i] == callbackPtrType {
-				a = reflect.ValueOf(a.Interface().(*Callback).Addr())
-			}
 			fr.Elem().Field(i + 1).Field(1).Set(a)
 		}
+		if conv != nil {
+			conv.before(fr.UnsafePointer())
+		}
 		b.run(fr.UnsafePointer())
+		if conv != nil {
+			conv.after(fr.UnsafePointer())
+		}
 		var out []reflect.Value
 		if ft.NumOut() > 0 {
 			out = append(out, fr.Elem().Field(len(args)+1).Field(1))
@@ -123,9 +128,6 @@ func funcResult(ft reflect.Type) (goType, bool, error) {
 func reflectFrameType(params []goType, result goType, b *binding) (reflect.Type, error) {
 	fields := []reflect.StructField{{Name: "Header", Type: reflect.TypeFor[asm.Header]()}}
 	for i, t := range append(params, result) {
-		if t == callbackPtrType {
-			t = reflect.TypeFor[uintptr]() // the frame holds the callback's C address
-		}
 		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("S%d", i), Type: reflect.StructOf([]reflect.StructField{
 			{Name: "Align", Type: reflect.TypeFor[[0]uint64]()},
 			{Name: "V", Type: t},

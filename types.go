@@ -27,8 +27,18 @@ func cParamType(t reflect.Type, i int) (*abi.Type, error) {
 	if t == voidType {
 		return nil, fmt.Errorf("jitffi: parameter %d: Void is only a result type: %w", i, ErrUnsupportedType)
 	}
-	if t.Kind() == reflect.Array {
-		return nil, fmt.Errorf("jitffi: parameter %d: Go type %v: C passes arrays as pointers; pass a pointer to the first element, or wrap the array in a struct: %w", i, t, ErrUnsupportedType)
+	switch t.Kind() {
+	case reflect.Array:
+		return nil, fmt.Errorf("jitffi: parameter %d: Go type %v: C passes arrays as pointers; pass a slice, a pointer to the first element, or wrap the array in a struct: %w", i, t, ErrUnsupportedType)
+	case reflect.String:
+		// A NUL-terminated copy, valid for the call (see conversions).
+		return abi.Scalar(abi.Pointer), nil
+	case reflect.Slice:
+		// A pointer to the first element, NULL when empty; the elements must be C values.
+		if _, err := cType(t.Elem(), fmt.Sprintf("parameter %d's element", i), t); err != nil {
+			return nil, err
+		}
+		return abi.Scalar(abi.Pointer), nil
 	}
 	return cType(t, fmt.Sprintf("parameter %d", i), t)
 }
@@ -43,6 +53,10 @@ func cResultType(t reflect.Type) (*abi.Type, error) {
 	}
 	if t == callbackPtrType {
 		return nil, fmt.Errorf("jitffi: result: a C function returns a function pointer, not a *Callback: use uintptr or unsafe.Pointer: %w", ErrUnsupportedType)
+	}
+	if t.Kind() == reflect.String {
+		// A char* result, copied into a Go string after the call (NULL gives "").
+		return abi.Scalar(abi.Pointer), nil
 	}
 	return cType(t, "result", t)
 }

@@ -183,7 +183,7 @@ func compileBatch(plans []*abi.Plan, keys []stubKey, entries map[int]*stubEntry,
 		var addrs []uintptr
 		if addrs, err = allocCode(codes); err == nil {
 			for j, i := range own {
-				made[j] = &Stub{Addr: addrs[j], Plan: plans[i], Layout: LayoutOf(plans[i].Sig), Code: codes[j], Options: keys[i].opts}
+				made[j] = &Stub{Addr: addrs[j], Plan: plans[i], Layout: LayoutWith(plans[i].Sig, keys[i].opts), Code: codes[j], Options: keys[i].opts}
 			}
 		}
 	}

@@ -30,6 +30,10 @@ type Layout = emit.Layout
 // LayoutOf returns the frame layout for sig (see emit.LayoutOf).
 var LayoutOf = emit.LayoutOf
 
+// LayoutWith returns the frame layout of a stub of sig compiled with opts, which may give
+// some slots Go string or slice headers (see Options.GoStringArgs).
+var LayoutWith = emit.LayoutWith
+
 func alignUp(n, a int) int { return emit.AlignUp(n, a) }
 
 func resultType(p *abi.Plan) *abi.Type { return emit.ResultType(p) }

@@ -82,7 +82,8 @@ func checkOptions(plan *abi.Plan, opts Options, e *emitterRules) error {
 	// Options grows with features the emitters may not have yet: refuse any field they
 	// do not handle rather than compile a stub that silently ignores it.
 	known := Options{Entry: opts.Entry, Errno: opts.Errno, ErrnoFunc: opts.ErrnoFunc, TopOfStack: opts.TopOfStack,
-		Upcall: opts.Upcall, Door: opts.Door}
+		Upcall: opts.Upcall, Door: opts.Door,
+		GoStringArgs: opts.GoStringArgs, GoSliceArgs: opts.GoSliceArgs, GoStringResult: opts.GoStringResult}
 	if known != opts {
 		return fmt.Errorf("jit: %s stubs do not support the options %+v yet", e.arch, opts)
 	}
@@ -106,6 +107,33 @@ func checkOptions(plan *abi.Plan, opts Options, e *emitterRules) error {
 		}
 	} else if opts.Door != 0 {
 		return fmt.Errorf("jit: Door is only for upcall stubs")
+	}
+	return checkGoSlots(plan, opts)
+}
+
+// checkGoSlots checks that the arguments and result Options marks as Go string or slice
+// headers are C pointers, and that no argument is marked twice.
+func checkGoSlots(plan *abi.Plan, opts Options) error {
+	if opts.GoStringArgs == 0 && opts.GoSliceArgs == 0 && !opts.GoStringResult {
+		return nil
+	}
+	switch {
+	case opts.Upcall:
+		return fmt.Errorf("jit: upcall frames hold no Go string or slice headers")
+	case plan.Sig == nil:
+		return nil // the signature check reports it
+	case opts.GoStringArgs&opts.GoSliceArgs != 0:
+		return fmt.Errorf("jit: an argument is marked both a Go string and a Go slice")
+	case opts.GoStringResult && plan.Sig.Result != nil && plan.Sig.Result.Kind != abi.Pointer:
+		return fmt.Errorf("jit: a Go string result needs a C pointer result, not %v", plan.Sig.Result)
+	}
+	for i := 0; i < 64; i++ {
+		if (opts.GoStringArgs|opts.GoSliceArgs)&(1<<i) == 0 {
+			continue
+		}
+		if i >= len(plan.Sig.Params) || plan.Sig.Params[i] == nil || plan.Sig.Params[i].Kind != abi.Pointer {
+			return fmt.Errorf("jit: argument %d is marked a Go string or slice but is not a C pointer", i)
+		}
 	}
 	return nil
 }

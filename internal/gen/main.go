@@ -112,12 +112,11 @@ func writeArity(b *bytes.Buffer, n int) {
 			b.WriteString("\tfr.Stub, fr.Fn = t.stub, t.fn\n")
 		}
 		b.WriteString(fill)
-		if n > 0 {
-			b.WriteString("\tif t.callbackArgs != nil {\n\t\tpassCallbacks(unsafe.Pointer(&fr), t.callbackArgs)\n\t}\n")
-		}
+		b.WriteString("\tif t.conv != nil {\n\t\tt.conv.before(unsafe.Pointer(&fr))\n\t}\n")
 		// The mode branch is written out here rather than in a helper so that the call into
 		// the runtime is made from Call itself: one call level less per C call.
 		b.WriteString("\tif t.fast {\n\t\tasm.CallFast(unsafe.Pointer(&fr))\n\t} else {\n\t\tasm.CallDefault(unsafe.Pointer(&fr))\n\t}\n")
+		b.WriteString("\tif t.conv != nil {\n\t\tt.conv.after(unsafe.Pointer(&fr))\n\t}\n")
 		if withErrno {
 			b.WriteString("\treturn fr.r.v, syscall.Errno(uint32(fr.Errno))\n}\n\n")
 		} else {

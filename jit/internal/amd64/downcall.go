@@ -84,7 +84,7 @@ func Downcall(plan *abi.Plan, opts emit.Options) ([]byte, error) {
 	if s.entry == 0 {
 		s.entry = plan.ABI
 	}
-	s.layout = emit.LayoutOf(plan.Sig)
+	s.layout = emit.LayoutWith(plan.Sig, opts)
 	s.placeFrame()
 
 	a := assemblers.Get().(*assembler)

@@ -77,7 +77,7 @@ type downcall struct {
 // Downcall emits and assembles the stub for an AAPCS64 or Apple arm64 plan.
 func Downcall(plan *abi.Plan, opts emit.Options) ([]byte, error) {
 	s := &downcall{plan: plan, opts: opts}
-	s.layout = emit.LayoutOf(plan.Sig)
+	s.layout = emit.LayoutWith(plan.Sig, opts)
 	if err := s.placeFrame(); err != nil {
 		return nil, err
 	}

@@ -35,16 +35,37 @@ type Layout struct {
 // takes its type's size rounded up to 8, so a Go struct of the header followed by
 // 8-aligned wrappers of the parameter types has exactly these offsets. A variadic float
 // argument keeps its own 4-byte slot: the stub promotes it to double.
-func LayoutOf(sig *abi.Signature) Layout {
+func LayoutOf(sig *abi.Signature) Layout { return LayoutWith(sig, Options{}) }
+
+// Sizes of the Go headers a frame slot may hold in place of a C pointer.
+const (
+	goStringHeader = 16
+	goSliceHeader  = 24
+)
+
+// LayoutWith is LayoutOf for a stub compiled with opts: the slots opts marks as Go string
+// or slice headers take the header's size.
+func LayoutWith(sig *abi.Signature, opts Options) Layout {
 	l := Layout{Args: make([]int, len(sig.Params))}
 	off := FrameHeaderSize
 	for i, p := range sig.Params {
+		size := p.Size()
+		switch bit := uint64(1) << i; {
+		case i < 64 && opts.GoStringArgs&bit != 0:
+			size = goStringHeader
+		case i < 64 && opts.GoSliceArgs&bit != 0:
+			size = goSliceHeader
+		}
 		off = AlignUp(off, FrameSlotAlign)
 		l.Args[i] = off
-		off += AlignUp(p.Size(), frameSlotMultiple)
+		off += AlignUp(size, frameSlotMultiple)
 	}
 	l.Result = AlignUp(off, FrameSlotAlign)
-	l.Size = l.Result + AlignUp(sig.Result.Size(), frameSlotMultiple)
+	size := sig.Result.Size()
+	if opts.GoStringResult {
+		size = goStringHeader
+	}
+	l.Size = l.Result + AlignUp(size, frameSlotMultiple)
 	return l
 }
 

@@ -48,4 +48,12 @@ type Options struct {
 	Upcall bool
 	// Door is the address of the callback door (asm.CallbackEntryFunc), for upcall stubs.
 	Door uint64
+	// GoStringArgs and GoSliceArgs mark, bit i for argument i, the pointer arguments a
+	// typed binding fills from a Go string or slice: the argument's frame slot holds the Go
+	// header (16 or 24 bytes) and the C pointer is its first word. GoStringResult: the
+	// result is a pointer whose slot is a Go string header (16 bytes); the stub stores the
+	// C pointer in its first word. They change the frame layout (LayoutWith), not the code
+	// that moves each value.
+	GoStringArgs, GoSliceArgs uint64
+	GoStringResult            bool
 }

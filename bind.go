@@ -211,6 +211,29 @@ func signatureOf(params []goType, result goType, opts []Option) (*abi.Signature,
 // bindSignature compiles the stubs for sig under the host ABI (or WithABI's) and binds them
 // to addr, which came from o.
 func bindSignature(o origin, addr uintptr, sig *abi.Signature, cfg bindConfig) (*binding, error) {
+	p, err := preparePending(o, addr, sig, cfg)
+	if err != nil {
+		return nil, err
+	}
+	stubs, err := jit.CompileAll(p.requests())
+	if err != nil {
+		return nil, fmt.Errorf("jitffi: compile %s: %w", brief(p.sig), err)
+	}
+	return p.finish(stubs)
+}
+
+// A pendingBinding has passed every check a bind makes and waits for its stubs, which
+// BindAll compiles for many bindings at once.
+type pendingBinding struct {
+	o    origin
+	addr uintptr
+	sig  *abi.Signature
+	plan *abi.Plan
+	cfg  bindConfig
+}
+
+// preparePending makes the checks of a bind of sig to addr and classifies sig.
+func preparePending(o origin, addr uintptr, sig *abi.Signature, cfg bindConfig) (*pendingBinding, error) {
 	if err := checkRuntime(); err != nil {
 		return nil, err
 	}
@@ -226,21 +249,27 @@ func bindSignature(o origin, addr uintptr, sig *abi.Signature, cfg bindConfig) (
 	if addr == 0 {
 		return nil, fmt.Errorf("jitffi: bind %s: %w", brief(sig), ErrNilAddress)
 	}
-	stubs, err := jit.CompileAll([]jit.Request{
-		{Plan: plan, Options: cfg.stubOptions(jit.Options{})},
-		{Plan: plan, Options: cfg.stubOptions(hostErrnoOptions())},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("jitffi: compile %s: %w", brief(sig), err)
+	return &pendingBinding{o: o, addr: addr, sig: sig, plan: plan, cfg: cfg}, nil
+}
+
+// requests are the stubs the binding needs: plain, and reading errno after the call.
+func (p *pendingBinding) requests() []jit.Request {
+	return []jit.Request{
+		{Plan: p.plan, Options: p.cfg.stubOptions(jit.Options{})},
+		{Plan: p.plan, Options: p.cfg.stubOptions(hostErrnoOptions())},
 	}
-	layout := jit.LayoutWith(sig, stubs[0].Options)
+}
+
+// finish makes the binding of its two stubs, in the order of requests.
+func (p *pendingBinding) finish(stubs []*jit.Stub) (*binding, error) {
+	layout := jit.LayoutWith(p.sig, stubs[0].Options)
 	if !equalLayouts(layout, stubs[0].Layout) {
-		return nil, fmt.Errorf("jitffi: internal error: %v: cached stub expects frame layout %+v, signature has %+v", sig, stubs[0].Layout, layout)
+		return nil, fmt.Errorf("jitffi: internal error: %v: cached stub expects frame layout %+v, signature has %+v", p.sig, stubs[0].Layout, layout)
 	}
 	return &binding{
-		fn: addr, stub: stubs[0].Addr, errno: stubs[1].Addr, fast: cfg.fast,
-		lib: o.lib, symbol: o.symbol,
-		plan: plan, signature: sig, layout: layout,
+		fn: p.addr, stub: stubs[0].Addr, errno: stubs[1].Addr, fast: p.cfg.fast,
+		lib: p.o.lib, symbol: p.o.symbol,
+		plan: p.plan, signature: p.sig, layout: layout,
 	}, nil
 }
 

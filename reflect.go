@@ -73,6 +73,11 @@ func bindFunc(o origin, addr uintptr, fptr any, opts []Option) error {
 	if err != nil {
 		return err
 	}
+	return makeFunc(v, ft, params, result, withErrno, b)
+}
+
+// makeFunc sets the func variable v, of type ft, to a func that calls through b.
+func makeFunc(v reflect.Value, ft reflect.Type, params []goType, result goType, withErrno bool, b *binding) error {
 	conv := conversionsOf(params, result, b.layout)
 	frameType, err := reflectFrameType(params, result, b)
 	if err != nil {

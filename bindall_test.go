@@ -86,4 +86,3 @@ func TestBindAllRefusesNonStructs(t *testing.T) {
 		}
 	}
 }
-

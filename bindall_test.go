@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jitffi/jitffi"
+	"github.com/jitffi/jitffi/internal/fixtures"
 )
 
 // TestBindAll binds a struct of typed bindings and funcs in one call.
@@ -84,5 +85,23 @@ func TestBindAllRefusesNonStructs(t *testing.T) {
 		if err := jitffi.BindAll(lib, p); !errors.Is(err, jitffi.ErrNotFunc) {
 			t.Errorf("BindAll(%T) = %v, want ErrNotFunc", p, err)
 		}
+	}
+}
+
+func TestOpenFirst(t *testing.T) {
+	lib, err := jitffi.OpenFirst([]string{"libjitffi-no-such-1" + fixtures.Ext, "libjitffi-no-such-2" + fixtures.Ext, libcName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Lookup("strlen"); err != nil {
+		t.Errorf("the library OpenFirst opened lacks strlen: %v", err)
+	}
+	_, err = jitffi.OpenFirst([]string{"libjitffi-no-such-1" + fixtures.Ext, "libjitffi-no-such-2" + fixtures.Ext})
+	if !errors.Is(err, jitffi.ErrLibraryNotFound) || !strings.Contains(err.Error(), "none of 2 names") ||
+		!strings.Contains(err.Error(), "libjitffi-no-such-1") || !strings.Contains(err.Error(), "libjitffi-no-such-2") {
+		t.Errorf("OpenFirst of missing names: %v", err)
+	}
+	if _, err := jitffi.OpenFirst(nil); !errors.Is(err, jitffi.ErrLibraryNotFound) {
+		t.Errorf("OpenFirst of no names: %v", err)
 	}
 }

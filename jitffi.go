@@ -40,6 +40,7 @@ package jitffi
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/jitffi/jitffi/loader"
 )
@@ -88,6 +89,30 @@ func Open(path string, opts ...LoadOption) (*Library, error) {
 		name = "the main program"
 	}
 	return &Library{l: l, state: &libState{name: name}}, nil
+}
+
+// OpenFirst opens the first of names that loads, for a library known by different names
+// on different systems or versions: `OpenFirst([]string{"libsqlite3.so.0",
+// "libsqlite3.so", "libsqlite3.0.dylib", "sqlite3.dll"})`. If none loads, the error
+// (wrapping ErrLibraryNotFound) lists every name tried with the loader's message for it.
+func OpenFirst(names []string, opts ...LoadOption) (*Library, error) {
+	if err := checkRuntime(); err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("jitffi: OpenFirst: no library names: %w", ErrLibraryNotFound)
+	}
+	var b strings.Builder
+	errs := make([]error, 0, len(names))
+	for _, name := range names {
+		lib, err := Open(name, opts...)
+		if err == nil {
+			return lib, nil
+		}
+		errs = append(errs, err)
+		fmt.Fprintf(&b, "\n\t%s: %v", name, err)
+	}
+	return nil, &joinedError{msg: fmt.Sprintf("jitffi: OpenFirst: none of %d names loads:%s", len(names), b.String()), errs: errs}
 }
 
 // Close closes the library (dlclose, or FreeLibrary on Windows); the system unloads it

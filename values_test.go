@@ -4,6 +4,7 @@ package jitffi_test
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -119,4 +120,61 @@ func TestMustCString(t *testing.T) {
 		}
 	}()
 	jitffi.MustCString("a\x00b")
+}
+
+// TestVariadicWithoutVariadicOption binds snprintf with fixed parameters only. On System V
+// every call sets al to the number of vector registers used, as libffi does, so the
+// double arrives; AAPCS64 on Linux passes variadic arguments as fixed ones. Win64 (whose
+// variadic doubles travel in integer registers too) and Apple arm64 (whose variadic
+// arguments go on the stack) still need the Variadic option: there the test checks that
+// the option is what makes the call right.
+func TestVariadicWithoutVariadicOption(t *testing.T) {
+	lib := openLib(t, stdioName)
+	buf := make([]byte, 64)
+	fixed := must(jitffi.Bind5[[]byte, jitffi.SizeT, string, jitffi.Int, float64, jitffi.Int](lib, snprintfName))
+	declared := must(jitffi.Bind5[[]byte, jitffi.SizeT, string, jitffi.Int, float64, jitffi.Int](lib, snprintfName, jitffi.Variadic(3)))
+	const want = "7 3.142"
+	declared.Call(buf, 64, "%d %.3f", 7, 3.14159)
+	if got := jitffi.GoString(&buf[0]); got != want {
+		t.Fatalf("snprintf with Variadic(3) = %q, want %q", got, want)
+	}
+	clear(buf)
+	fixed.Call(buf, 64, "%d %.3f", 7, 3.14159)
+	got := jitffi.GoString(&buf[0])
+	if runtime.GOOS == "windows" {
+		t.Logf("Win64 without Variadic: %q (Win64 needs the option)", got)
+		return
+	}
+	if got != want {
+		t.Fatalf("snprintf bound without Variadic = %q, want %q", got, want)
+	}
+}
+
+// TestSysVCallsSetAL checks, on System V, that every call sets al to the number of vector
+// registers holding arguments, variadic or not: a naked C function returns al as it
+// finds it.
+func TestSysVCallsSetAL(t *testing.T) {
+	if runtime.GOARCH != "amd64" || runtime.GOOS == "windows" {
+		t.Skip("al carries the vector-register count on System V x86-64 only")
+	}
+	lib := fixtureLib(t, "values")
+	addr := must(lib.Lookup("val_al"))
+	for _, fast := range []bool{false, true} {
+		var opts []jitffi.Option
+		if fast {
+			opts = append(opts, jitffi.Fast())
+		}
+		none := must(jitffi.Bind2At[int64, int64, int32](addr, opts...))
+		one := must(jitffi.Bind2At[int64, float64, int32](addr, opts...))
+		three := must(jitffi.Bind4At[float32, int64, float64, float64, int32](addr, opts...))
+		if got := none.Call(1, 2); got != 0 {
+			t.Errorf("fast %v: al = %d with no float arguments", fast, got)
+		}
+		if got := one.Call(1, 2); got != 1 {
+			t.Errorf("fast %v: al = %d with one float argument", fast, got)
+		}
+		if got := three.Call(1, 2, 3, 4); got != 3 {
+			t.Errorf("fast %v: al = %d with three float arguments", fast, got)
+		}
+	}
 }

@@ -328,9 +328,29 @@ func (s *downcall) registerArgs() {
 			a.lea(r.HiddenReg, at(frameReg, s.layout.Result))
 		}
 	}
-	if s.plan.VectorCount >= 0 {
+	switch {
+	case s.plan.VectorCount >= 0:
 		a.movImm32(abi.RAX, uint32(s.plan.VectorCount))
+	case s.plan.ABI == abi.SysV:
+		// Not declared variadic, al still says how many vector registers carry
+		// arguments, as libffi sets it: a variadic function bound without Variadic then
+		// still finds its floating-point arguments. Callees that are not variadic
+		// ignore al.
+		a.movImm32(abi.RAX, uint32(s.vectorRegsUsed()))
 	}
+}
+
+// vectorRegsUsed counts the vector registers the plan passes arguments in.
+func (s *downcall) vectorRegsUsed() int {
+	n := 0
+	for i := range s.plan.Args {
+		for _, part := range s.plan.Args[i].Parts {
+			if part.Reg.IsFloat() {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // loadPart loads one register part of argument i, and its duplicate.

@@ -225,11 +225,12 @@ func bindSignature(o origin, addr uintptr, sig *abi.Signature, cfg bindConfig) (
 // A pendingBinding has passed every check a bind makes and waits for its stubs, which
 // BindAll compiles for many bindings at once.
 type pendingBinding struct {
-	o    origin
-	addr uintptr
-	sig  *abi.Signature
-	plan *abi.Plan
-	cfg  bindConfig
+	o     origin
+	addr  uintptr
+	sig   *abi.Signature
+	plan  *abi.Plan
+	cfg   bindConfig
+	errno jit.Options // how the errno stub reads the error code
 }
 
 // preparePending makes the checks of a bind of sig to addr and classifies sig.
@@ -249,14 +250,22 @@ func preparePending(o origin, addr uintptr, sig *abi.Signature, cfg bindConfig) 
 	if addr == 0 {
 		return nil, fmt.Errorf("jitffi: bind %s: %w", brief(sig), ErrNilAddress)
 	}
-	return &pendingBinding{o: o, addr: addr, sig: sig, plan: plan, cfg: cfg}, nil
+	p := &pendingBinding{o: o, addr: addr, sig: sig, plan: plan, cfg: cfg, errno: hostErrnoOptions()}
+	if cfg.errnoFrom != nil {
+		fn, err := cfg.errnoFrom.Lookup(crtErrnoFunc)
+		if err != nil {
+			return nil, fmt.Errorf("jitffi: bind %s: ErrnoFrom: the C runtime's %s: %w", brief(sig), crtErrnoFunc, err)
+		}
+		p.errno = jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: uint64(fn)}
+	}
+	return p, nil
 }
 
 // requests are the stubs the binding needs: plain, and reading errno after the call.
 func (p *pendingBinding) requests() []jit.Request {
 	return []jit.Request{
 		{Plan: p.plan, Options: p.cfg.stubOptions(jit.Options{})},
-		{Plan: p.plan, Options: p.cfg.stubOptions(hostErrnoOptions())},
+		{Plan: p.plan, Options: p.cfg.stubOptions(p.errno)},
 	}
 }
 

@@ -12,3 +12,7 @@ import (
 func hostErrnoOptions() jit.Options {
 	return jit.Options{Errno: jit.ErrnoLocation, ErrnoFunc: uint64(loader.ErrnoLocation())}
 }
+
+// crtErrnoFunc is the C library's function that returns the address of the calling
+// thread's errno (ErrnoFrom).
+const crtErrnoFunc = "__errno_location"

@@ -13,3 +13,7 @@ import (
 func hostErrnoOptions() jit.Options {
 	return jit.Options{Errno: jit.ErrnoValue, ErrnoFunc: uint64(loader.LastErrorFunc())}
 }
+
+// crtErrnoFunc is the C runtime's function that returns the address of the calling
+// thread's errno (ErrnoFrom).
+const crtErrnoFunc = "_errno"

@@ -13,6 +13,8 @@ type bindConfig struct {
 	// slices, goStringResult a string result: their frame slots hold Go headers.
 	goStrings, goSlices uint64
 	goStringResult      bool
+	// errnoFrom is the C runtime whose errno CallErrno reads (ErrnoFrom), or nil.
+	errnoFrom *Library
 }
 
 func newBindConfig(opts []Option) bindConfig {
@@ -50,3 +52,13 @@ func Fast() Option { return func(c *bindConfig) { c.fast = true } }
 // integers narrower than int are widened to int. fixed must be between 0 and the number of
 // parameters, or binding fails with ErrBadVariadic.
 func Variadic(fixed int) Option { return func(c *bindConfig) { c.fixed = fixed } }
+
+// ErrnoFrom makes CallErrno read the errno of the C runtime crt instead of the host's
+// default error code. It is for Windows, where CallErrno otherwise returns
+// GetLastError(), while the C runtime's functions (strtol, fopen, ...) set errno, a
+// variable private to each C runtime DLL: bind them with ErrnoFrom(ucrt), where ucrt is
+// the runtime the function comes from (ucrtbase.dll, msvcrt.dll, or the library itself
+// for a function it re-exports). The stub clears that errno before the call and reads it
+// right after, through the runtime's _errno function, as on Linux. On other systems the
+// C library's own errno is the default already, and ErrnoFrom(libc) reads the same.
+func ErrnoFrom(crt *Library) Option { return func(c *bindConfig) { c.errnoFrom = crt } }

@@ -30,17 +30,18 @@ func main() {
 	}
 }
 
-// Div and Ldiv mirror C's div_t and a struct of two 64-bit integers (ldiv_t on Linux,
-// where long is 64 bits; lldiv_t on Windows, where long is 32 bits):
+// Div and Ldiv mirror C's div_t and ldiv_t:
 //
 //	typedef struct { int quot; int rem; } div_t;
-//	typedef struct { long long quot; long long rem; } lldiv_t;
+//	typedef struct { long quot; long rem; } ldiv_t;
 //
-// A Go struct matches a C struct when its fields have the same sizes in the same order;
-// jitffi checks the layout at bind time. Field names do not matter to C.
+// jitffi.Int and jitffi.Long are C's int and long on every platform (long is 64 bits on
+// Linux, 32 on Windows). A Go struct matches a C struct when its fields have the same
+// sizes in the same order; jitffi checks the layout at bind time. Field names do not
+// matter to C.
 type (
-	Div  struct{ Quot, Rem int32 }
-	Ldiv struct{ Quot, Rem int64 }
+	Div  struct{ Quot, Rem jitffi.Int }
+	Ldiv struct{ Quot, Rem jitffi.Long }
 )
 
 // run makes every call of the tour and prints one line per call to w.
@@ -78,40 +79,34 @@ func run(w io.Writer) error {
 
 	// 3. size_t strlen(const char *s);
 	//
-	// C strings are NUL-terminated bytes; CString makes one from a Go string, and a
-	// *byte is passed as a char*. uintptr has the size of size_t.
-	strlen, err := jitffi.Bind1[*byte, uintptr](libc, "strlen")
+	// A Go string parameter is passed as a C string: a NUL-terminated copy that lives for
+	// the call. jitffi.SizeT is C's size_t.
+	strlen, err := jitffi.Bind1[string, jitffi.SizeT](libc, "strlen")
 	if err != nil {
 		return err
 	}
-	hello, err := jitffi.CString("hello, world")
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "strlen(%q) = %d\n", "hello, world", strlen.Call(hello))
+	fmt.Fprintf(w, "strlen(%q) = %d\n", "hello, world", strlen.Call("hello, world"))
 
 	// 4. int snprintf(char *buf, size_t size, const char *format, ...);
 	//
 	// A variadic function is bound for one call shape: Variadic(3) says the first three
 	// parameters are the fixed ones, and the rest (here an int, a double and a float) are
 	// the variadic arguments. The stub applies C's default argument promotions, so the
-	// float32 travels as a double, just as it would from C. Go's int32 is C's int.
+	// float32 travels as a double, just as it would from C. A []byte is passed as a
+	// pointer to its first element: C writes into Go memory, which stays alive during the
+	// call.
 	stdio, err := jitffi.Open(snprintfLib)
 	if err != nil {
 		return err
 	}
 	defer stdio.Close()
-	snprintf, err := jitffi.Bind6[*byte, uintptr, *byte, int32, float64, float32, int32](
+	snprintf, err := jitffi.Bind6[[]byte, jitffi.SizeT, string, jitffi.Int, float64, float32, jitffi.Int](
 		stdio, snprintfName, jitffi.Variadic(3))
 	if err != nil {
 		return err
 	}
-	buf := make([]byte, 64) // C writes into Go memory, which stays alive during the call
-	format, err := jitffi.CString("%d %.3f %.2f")
-	if err != nil {
-		return err
-	}
-	n := snprintf.Call(&buf[0], uintptr(len(buf)), format, 42, 3.14159265, float32(0.75))
+	buf := make([]byte, 64)
+	n := snprintf.Call(buf, jitffi.SizeT(len(buf)), "%d %.3f %.2f", 42, 3.14159265, float32(0.75))
 	fmt.Fprintf(w, "snprintf(buf, 64, %q, 42, 3.14159265, float32(0.75)) = %d, buf = %q\n",
 		"%d %.3f %.2f", n, buf[:n])
 
@@ -121,23 +116,22 @@ func run(w io.Writer) error {
 		return err
 	}
 
-	// 6. div_t div(int num, int den);  ldiv_t ldiv(long num, long den) on Linux,
-	//    lldiv_t lldiv(long long num, long long den) on Windows.
+	// 6. div_t div(int num, int den);  ldiv_t ldiv(long num, long den);
 	//
 	// Structs are passed and returned by value. div_t (two ints) comes back in one
-	// register; the 16-byte struct comes back in two registers on Linux, and through a
-	// buffer the caller passes on Windows. The stub knows which from the C calling
+	// register; ldiv_t in two registers on Linux (16 bytes) and in one on Windows (8
+	// bytes, long being 32 bits there). The stub knows which from the C calling
 	// convention, and the result arrives as the Go struct.
-	div, err := jitffi.Bind2[int32, int32, Div](libc, "div")
+	div, err := jitffi.Bind2[jitffi.Int, jitffi.Int, Div](libc, "div")
 	if err != nil {
 		return err
 	}
-	ldiv, err := jitffi.Bind2[int64, int64, Ldiv](libc, ldivName)
+	ldiv, err := jitffi.Bind2[jitffi.Long, jitffi.Long, Ldiv](libc, "ldiv")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "div(17, 5) = %+v\n", div.Call(17, 5))
-	fmt.Fprintf(w, "%s(10000000000, 3) = %+v\n", ldivName, ldiv.Call(10_000_000_000, 3))
+	fmt.Fprintf(w, "ldiv(-1000000007, 10) = %+v\n", ldiv.Call(-1_000_000_007, 10))
 
 	// 7. int abs(int n);
 	//
@@ -145,7 +139,7 @@ func run(w io.Writer) error {
 	// reads most naturally, but goes through reflection: each call costs a few hundred
 	// nanoseconds more than the typed BindN family above. A func type may also return
 	// nothing (a C void function), or end its results with a syscall.Errno to get errno.
-	var abs func(n int32) int32
+	var abs func(n jitffi.Int) jitffi.Int
 	if err := jitffi.BindFunc(libc, "abs", &abs); err != nil {
 		return err
 	}

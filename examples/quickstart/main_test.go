@@ -23,7 +23,7 @@ func TestQuickstart(t *testing.T) {
 		{"snprintf(", ") = 13, ", `buf = "42 3.142 0.75"`},
 		errorCodeLine,
 		{"div(17, 5) = {Quot:3 Rem:2}"},
-		{ldivName + "(10000000000, 3) = {Quot:3333333333 Rem:1}"},
+		{"ldiv(-1000000007, 10) = {Quot:-100000000 Rem:-7}"},
 		{"abs(-42) = 42 (via BindFunc)"},
 	}
 	if len(lines) != len(want) {

@@ -16,8 +16,6 @@ const (
 	libmName     = "libm.so.6"
 	snprintfLib  = libcName
 	snprintfName = "snprintf"
-	// ldivName divides two 64-bit integers: ldiv, since long is 64 bits on Linux (LP64).
-	ldivName = "ldiv"
 )
 
 // errorCodeStep is step 5 of the tour on Linux: errno.
@@ -30,16 +28,12 @@ const (
 // error). Here the number does not fit in a long: strtol returns LONG_MAX and sets errno
 // to ERANGE. A **byte is passed as a char**.
 func errorCodeStep(w io.Writer, libc *jitffi.Library) error {
-	strtol, err := jitffi.Bind3[*byte, **byte, int32, int64](libc, "strtol")
-	if err != nil {
-		return err
-	}
-	big, err := jitffi.CString("99999999999999999999")
+	strtol, err := jitffi.Bind3[string, **byte, jitffi.Int, jitffi.Long](libc, "strtol")
 	if err != nil {
 		return err
 	}
 	var end *byte
-	v, errno := strtol.CallErrno(big, &end, 10)
+	v, errno := strtol.CallErrno("99999999999999999999", &end, 10)
 	name := fmt.Sprint(int(errno))
 	if errno == syscall.ERANGE {
 		name = "ERANGE"

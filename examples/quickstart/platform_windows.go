@@ -16,9 +16,6 @@ const (
 	libmName     = "ucrtbase.dll"
 	snprintfLib  = "msvcrt.dll"
 	snprintfName = "_snprintf"
-	// ldivName divides two 64-bit integers: lldiv, since long is 32 bits on Windows
-	// (LLP64).
-	ldivName = "lldiv"
 )
 
 // errorCodeStep is step 5 of the tour on Windows: the last-error value.

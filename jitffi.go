@@ -7,6 +7,12 @@
 //	cos, err := jitffi.Bind1[float64, float64](libm, "cos")
 //	y := cos.Call(1.0)
 //
+// The examples (with Bind1, Bind2, Func3.CallErrno, Variadic, NewCallback2 and BindAll)
+// show the rest: C type names that say what a C declaration says ([Int], [Long], [SizeT],
+// ...), Go strings and slices as arguments and a char* result as a string, errno, variadic
+// functions, callbacks that run Go code for C ([Callback]) and a whole library bound from
+// one struct ([BindAll]).
+//
 // Binding maps the Go types to C types (see the README's table), classifies the signature
 // under the host's C calling convention (package abi), and compiles a stub for exactly that
 // signature (package jit), cached per signature. A call copies the arguments into a frame
@@ -16,9 +22,9 @@
 // # Call modes
 //
 // By default a call goes through runtime.cgocall, like a cgo call: a C function that blocks
-// releases its P, and the garbage collector keeps running. The Fast option skips that
-// scheduler transition; it is only for short C functions that never block and never call
-// back into Go (see Fast).
+// releases its P, and the garbage collector keeps running, and the C function may call
+// back into Go through a Callback. The Fast option skips that scheduler transition; it is
+// only for short C functions that never block and never call back into Go (see Fast).
 //
 // # Pointers
 //

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/jitffi/jitffi"
+	"github.com/jitffi/jitffi/abi"
 	"github.com/jitffi/jitffi/internal/ctest"
 	"github.com/jitffi/jitffi/internal/fixtures"
 )
@@ -39,6 +40,25 @@ func TestWin64AgainstMinGW(t *testing.T) {
 					callCase(t, lib, c, 1)
 					callCase(t, lib, c, 0x5eed, jitffi.Fast())
 				})
+			}
+		})
+	}
+}
+
+// TestWin64UpcallsAgainstMinGW is the upcall oracle as real Windows code: C callers that
+// mingw-w64's gcc compiled (at -O2 and -O0) call a dynamic callback with every
+// fixed-signature case of fixtures.Cases, and both directions of bytes are compared (see
+// upcallCase).
+func TestWin64UpcallsAgainstMinGW(t *testing.T) {
+	cases, err := fixtures.UpcallCases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []string{"O2", "O0"} {
+		t.Run(opt, func(t *testing.T) {
+			lib := fixtureLib(t, "upcalls-"+opt)
+			for _, c := range cases {
+				t.Run(c.Name, func(t *testing.T) { upcallCase(t, lib, c, fixtures.UpcallSeed, abi.Win64) })
 			}
 		})
 	}

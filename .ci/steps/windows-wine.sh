@@ -54,4 +54,9 @@ if [ "$oracle" -eq 0 ]; then
 	echo "the Win64 oracle against the mingw fixtures did not run"
 	exit 1
 fi
-echo "windows/amd64 under wine: all packages pass ($(grep -a -c -- '--- PASS' "$log") tests and subtests, $oracle oracle cases)"
+upcalls=$(grep -a -c -- '--- PASS: TestWin64UpcallsAgainstMinGW/O./' "$log" || true)
+if [ "$upcalls" -eq 0 ]; then
+	echo "the Win64 upcall oracle against the mingw fixtures did not run"
+	exit 1
+fi
+echo "windows/amd64 under wine: all packages pass ($(grep -a -c -- '--- PASS' "$log") tests and subtests, $oracle oracle cases, $upcalls upcall oracle cases)"

@@ -5,12 +5,14 @@ package jitffi_test
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"testing"
 	"unsafe"
 
 	"github.com/jitffi/jitffi"
 	"github.com/jitffi/jitffi/abi"
 	"github.com/jitffi/jitffi/internal/ctest"
+	"github.com/jitffi/jitffi/internal/fixtures"
 )
 
 // The upcall oracle is the downcall oracle's mirror image: for each case a C caller
@@ -114,4 +116,88 @@ func TestCallbackRefusesVariadic(t *testing.T) {
 		cb.Free()
 		t.Errorf("NewCallback2 with Variadic(1): err = %v, want ErrBadVariadic", err)
 	}
+}
+
+// TestUpcallPreservesRegisters hands callbacks to the register probes of the "regs"
+// fixture (fixtures.RegsProbe): assembly that fills every register a callee must preserve
+// under its convention with a pattern, calls the callback, and reports the registers that
+// changed and whether the stack pointer moved. The Go side computes with floats and
+// allocates, so the Go code behind the door has used those registers. Under Win64 the
+// registers include rdi, rsi and xmm6-xmm15; on Linux that probe is ms_abi code calling a
+// callback made WithABI(abi.Win64), whose stub must save what System V lets the door
+// clobber.
+func TestUpcallPreservesRegisters(t *testing.T) {
+	type probeCase struct {
+		probe fixtures.RegsProbe
+		conv  abi.ABI
+	}
+	var probes []probeCase
+	switch {
+	case runtime.GOARCH == "arm64":
+		probes = []probeCase{{fixtures.RegsProbeAAPCS64, abi.Host}}
+	case runtime.GOOS == "windows":
+		probes = []probeCase{{fixtures.RegsProbeWin64, abi.Host}}
+	case runtime.GOARCH == "amd64":
+		probes = []probeCase{{fixtures.RegsProbeSysV, abi.Host}, {fixtures.RegsProbeWin64, abi.Win64}}
+	default:
+		t.Skipf("no register probes for %s/%s", runtime.GOOS, runtime.GOARCH)
+	}
+	lib := fixtureLib(t, "regs")
+	for _, p := range probes {
+		t.Run(p.probe.Name, func(t *testing.T) {
+			var opts []jitffi.Option
+			if p.conv != abi.Host {
+				opts = append(opts, jitffi.WithABI(p.conv))
+			}
+			probe := must(jitffi.Bind2[*jitffi.Callback, *int64, uint64](lib, p.probe.Name, opts...))
+			calls := 0
+			cb := must(jitffi.NewCallback1(func(x int64) int64 {
+				calls++
+				if useRegisters(calls) == 0 {
+					return 0
+				}
+				return 3*x + 1
+			}, opts...))
+			defer cb.Free()
+			for i := range 20 {
+				var result int64
+				mask := probe.Call(cb, &result)
+				if mask != 0 {
+					t.Fatalf("call %d: the callback changed %v", i, p.probe.Mask(mask))
+				}
+				if result != 3*fixtures.RegsProbeArg+1 {
+					t.Fatalf("call %d: the probe got %#x from the callback, want %#x", i, result, 3*fixtures.RegsProbeArg+1)
+				}
+			}
+			if calls != 20 {
+				t.Errorf("the callback ran %d times for 20 calls", calls)
+			}
+		})
+	}
+}
+
+// useRegisters does float and integer work, allocates, and now and then collects garbage,
+// so that the Go code running a callback uses the registers C expects it to preserve. It
+// returns a nonzero value.
+//
+//go:noinline
+func useRegisters(seed int) int {
+	f := [8]float64{1, 2, 3, 4, 5, 6, 7, 8}
+	for i := range 100 {
+		for j := range f {
+			f[j] = f[j]*1.000001 + f[(j+1)%8]/float64(i+seed+1)
+		}
+	}
+	s := make([]int, 256+seed%7)
+	for i := range s {
+		s[i] = i * seed
+	}
+	if seed%5 == 0 {
+		runtime.GC()
+	}
+	sum := 1
+	for _, v := range s {
+		sum += v
+	}
+	return sum | int(f[3]) | 1
 }

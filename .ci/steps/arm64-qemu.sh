@@ -44,7 +44,7 @@ echo "$(grep -c -- '--- PASS' "$log") passed, $(grep -c -- '--- SKIP' "$log") sk
 
 # The tests that only mean something on arm64 must have run, not skipped.
 for t in TestAAPCS64AgainstGCC TestStubMachineState TestSysVAgainstGCC TestAAPCS64UpcallsAgainstGCC \
-	TestUpcallsAgainstGCC TestFlushCacheRuns \
+	TestUpcallsAgainstGCC TestUpcallPreservesRegisters TestFlushCacheRuns \
 	TestFlushCacheInstructions TestCacheLineSizes TestAllocCodeFlushesEveryBatch TestHeaderOffsetsMatchGoAsmH; do
 	grep -q -- "^--- PASS: $t " "$log" || { echo "$t did not run and pass"; exit 1; }
 done

@@ -201,3 +201,60 @@ func useRegisters(seed int) int {
 	}
 	return sum | int(f[3]) | 1
 }
+
+// TestUpcallNarrowIntegers checks what the case oracle cannot, since its C callers pass
+// narrow arguments the way the compiler does: a callback reads exactly a narrow
+// argument's bytes, whatever lies above them in the register or stack slot (Win64 leaves
+// it unspecified; System V and AAPCS64 above bit 31), and it returns a narrow integer
+// result extended to 32 bits, as C compilers do and as the stubs promise.
+func TestUpcallNarrowIntegers(t *testing.T) {
+	lib := fixtureLib(t, "extension")
+	type got struct {
+		a1  int8
+		a2  uint8
+		a3  int16
+		a4  uint16
+		a5  bool
+		a6  int32
+		a7  int8
+		a8  uint8
+		a9  int16
+		a10 uint16
+		a11 bool
+		a12 int8
+	}
+	var seen got
+	cb := must(jitffi.NewCallback12(func(a1 int8, a2 uint8, a3 int16, a4 uint16, a5 bool, a6 int32,
+		a7 int8, a8 uint8, a9 int16, a10 uint16, a11 bool, a12 int8) jitffi.Void {
+		seen = got{a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12}
+		return jitffi.Void{}
+	}))
+	defer cb.Free()
+	must(jitffi.Bind1[*jitffi.Callback, jitffi.Void](lib, "ext_up_args")).Call(cb)
+	want := got{-128, 0xF0, -32767, 0xFFFE, true, 0x7fffffff, -1, 0x81, -32768, 0x8000, true, 0x7F}
+	if seen != want {
+		t.Errorf("the callback received %+v\nwant %+v", seen, want)
+	}
+
+	upResult := must(jitffi.Bind1[*jitffi.Callback, uint64](lib, "ext_up_result"))
+	for _, c := range []struct {
+		name string
+		make func() (*jitffi.Callback, error)
+		want uint32
+	}{
+		{"int8_t", func() (*jitffi.Callback, error) { return jitffi.NewCallback0(func() int8 { return -123 }) }, 0xFFFFFF85},
+		{"uint8_t", func() (*jitffi.Callback, error) { return jitffi.NewCallback0(func() uint8 { return 0x85 }) }, 0x85},
+		{"int16_t", func() (*jitffi.Callback, error) { return jitffi.NewCallback0(func() int16 { return -0xF7B }) }, 0xFFFFF085},
+		{"uint16_t", func() (*jitffi.Callback, error) { return jitffi.NewCallback0(func() uint16 { return 0xF085 }) }, 0xF085},
+		{"bool", func() (*jitffi.Callback, error) { return jitffi.NewCallback0(func() bool { return true }) }, 1},
+		{"int32_t", func() (*jitffi.Callback, error) { return jitffi.NewCallback0(func() int32 { return -0x3501_0F7B }) }, 0xCAFEF085},
+	} {
+		cb := must(c.make())
+		// Only the low 32 bits are specified: the bits above a 32-bit result are the
+		// caller's to ignore on every convention.
+		if got := uint32(upResult.Call(cb)); got != c.want {
+			t.Errorf("%s result: C read 0x%08x in the low 32 bits of the register, want 0x%08x", c.name, got, c.want)
+		}
+		cb.Free()
+	}
+}

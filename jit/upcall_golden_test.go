@@ -166,6 +166,7 @@ func TestAssembleManyUpcalls(t *testing.T) {
 }
 
 var (
+	subRSP            = regexp.MustCompile(` sub rsp, 0x([0-9a-f]+)$`)
 	armUpcallPrologue = regexp.MustCompile(`^\s+0: \w+  ldp x12, x13, \[x17\]\n\s+4: \w+  stp x29, x30, \[sp,#-32\]!\n\s+8: \w+  mov x29, sp\n\s+c: \w+  stp x19, x20, \[sp,#16\]\n`)
 	armUpcallEpilogue = regexp.MustCompile(`mov sp, x29\n\s*\w+: \w+  ldp x19, x20, \[sp,#16\]\n\s*\w+: \w+  ldp x29, x30, \[sp\],#32\n\s*\w+: \w+  ret\n$`)
 )
@@ -213,7 +214,27 @@ func checkUpcallShape(t *testing.T, plan *abi.Plan, opts jit.Options, listing st
 		if strings.Count(listing, "  blr ") != 1 {
 			fail("not exactly one call")
 		}
+		for _, line := range strings.Split(listing, "\n") {
+			if strings.Contains(line, "sub sp, sp, ") && !spImmAligned(line) {
+				fail("sp moved off 16-byte alignment by %q", strings.TrimSpace(line))
+			}
+		}
 		return
+	}
+	// rsp is 8 below a 16-byte boundary at entry; at the door call it must be on one.
+	moved := 8
+	for _, line := range strings.Split(listing[:strings.Index(listing, " call ")], "\n") {
+		switch m := subRSP.FindStringSubmatch(line); {
+		case strings.Contains(line, " push "):
+			moved += 8
+		case m != nil:
+			var n int
+			fmt.Sscanf(m[1], "%x", &n)
+			moved += n
+		}
+	}
+	if moved%16 != 0 {
+		fail("rsp is %d bytes below its value at entry at the door call, not 16-byte aligned", moved)
 	}
 	var stack []string
 	for _, m := range pushPop.FindAllStringSubmatch(listing, -1) {

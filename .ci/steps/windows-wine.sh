@@ -59,6 +59,11 @@ if [ "$upcalls" -eq 0 ]; then
 	echo "the Win64 upcall oracle against the mingw fixtures did not run"
 	exit 1
 fi
+sysv=$(grep -a -c -- '--- PASS: TestSysVOnWindowsAgainstMinGW/O./' "$log" || true)
+if [ "$sysv" -eq 0 ]; then
+	echo "the System V cases against mingw's sysv_abi fixtures did not run"
+	exit 1
+fi
 if ! grep -a -q -- '--- PASS: TestUpcallPreservesRegisters/regs_probe_win64 ' "$log"; then
 	echo "the Win64 register probe did not run and pass"
 	exit 1

@@ -64,6 +64,8 @@ var upcallGoldens = []struct {
 	{"amd64", goldenCase{name: "win64_byref_sysv_host", opts: upcallOn(abi.SysV),
 		plan: classified("struct{int64_t a; int64_t b; int64_t c;} (struct{float x; float y; float z;}, int32_t, struct{char a; char b; char c;}, "+
 			"int64_t, struct{int64_t a; int64_t b; int64_t c;})", abi.Win64)}},
+	{"amd64", goldenCase{name: "sysv_win64_host", opts: upcallOn(abi.Win64),
+		plan: classified("struct{int64_t a; int64_t b; int64_t c;} (int32_t, double, int64_t, int64_t, int64_t, int64_t, int64_t, float, int16_t)", abi.SysV)}},
 	{"amd64", goldenCase{name: "large_stack_probe", opts: upcallOpts,
 		plan: classified("int32_t (struct{char a[9000];})", abi.SysV)}},
 	{"arm64", goldenCase{name: "int_args", opts: upcallOpts,

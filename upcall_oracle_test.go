@@ -125,7 +125,7 @@ func TestCallbackRefusesVariadic(t *testing.T) {
 // allocates, so the Go code behind the door has used those registers. Under Win64 the
 // registers include rdi, rsi and xmm6-xmm15; on Linux that probe is ms_abi code calling a
 // callback made WithABI(abi.Win64), whose stub must save what System V lets the door
-// clobber.
+// clobber. On Windows the System V probe calls a callback made WithABI(abi.SysV).
 func TestUpcallPreservesRegisters(t *testing.T) {
 	type probeCase struct {
 		probe fixtures.RegsProbe
@@ -136,7 +136,7 @@ func TestUpcallPreservesRegisters(t *testing.T) {
 	case runtime.GOARCH == "arm64":
 		probes = []probeCase{{fixtures.RegsProbeAAPCS64, abi.Host}}
 	case runtime.GOOS == "windows":
-		probes = []probeCase{{fixtures.RegsProbeWin64, abi.Host}}
+		probes = []probeCase{{fixtures.RegsProbeWin64, abi.Host}, {fixtures.RegsProbeSysV, abi.SysV}}
 	case runtime.GOARCH == "amd64":
 		probes = []probeCase{{fixtures.RegsProbeSysV, abi.Host}, {fixtures.RegsProbeWin64, abi.Win64}}
 	default:

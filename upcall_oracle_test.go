@@ -23,11 +23,36 @@ import (
 // Frame holds and writes known result bytes. Both directions are compared byte by byte,
 // against what the compiled C says it passed and got, never against our classifier.
 
-// upcallCase calls case c's C caller (Name_up) with a dynamic callback of c's signature
-// under the calling convention conv (WithABI when it is not the host's), and checks that
-// the callback ran once, that it received the leaves C passed, and that C got back the
-// leaves it returned. seed is the seed the fixture's arguments were generated with.
+// upcallCase calls case c's C caller (Name_up) with callbacks of c's signature under the
+// calling convention conv (WithABI when it is not the host's): a dynamic one always, a
+// reflective one (NewCallbackFunc) when Go types can spell c's C types, and a typed one
+// (NewCallbackN) for the cases typedUpcalls lists. For each it checks that the callback ran
+// once, that it received the leaves C passed, and that C got back the leaves it returned.
+// seed is the seed the fixture's arguments were generated with.
 func upcallCase(t *testing.T, lib *jitffi.Library, c ctest.Case, seed uint64, conv abi.ABI) {
+	t.Helper()
+	runUpcall(t, lib, c, seed, conv, "NewCallbackDynamic", dynamicUpcall)
+	if ft, ok := goFuncType(c.Sig); ok {
+		runUpcall(t, lib, c, seed, conv, "NewCallbackFunc", reflectUpcall(ft))
+	}
+	if typed, ok := typedUpcalls[c.Name]; ok {
+		runUpcall(t, lib, c, seed, conv, "NewCallbackN", typed)
+	}
+}
+
+// An upcallRecord is what an oracle callback saw, how often it ran and the bytes of the
+// arguments it received, and what it returns.
+type upcallRecord struct {
+	calls    int
+	received [][]byte
+	result   []byte
+}
+
+// An upcallMaker makes a callback of case c's signature that counts its calls in rec,
+// stores the bytes of its arguments there and returns rec.result.
+type upcallMaker func(c ctest.Case, rec *upcallRecord, opts []jitffi.Option) (*jitffi.Callback, error)
+
+func runUpcall(t *testing.T, lib *jitffi.Library, c ctest.Case, seed uint64, conv abi.ABI, api string, make upcallMaker) {
 	t.Helper()
 	var opts []jitffi.Option
 	if conv != abi.Host {
@@ -40,19 +65,10 @@ func upcallCase(t *testing.T, lib *jitffi.Library, c ctest.Case, seed uint64, co
 	passedAddr := must(lib.Lookup(c.Name + ctest.PassedSuffix))
 	gotAddr := must(lib.Lookup(c.Name + ctest.GotSuffix))
 
-	result := ctest.ResultBytes(c.Sig, c.Salt)
-	var received [][]byte
-	calls := 0
-	cb, err := jitffi.NewCallbackDynamic(c.Sig, func(f *jitffi.Frame) {
-		calls++
-		received = make([][]byte, len(c.Sig.Params))
-		for i := range received {
-			received[i] = bytes.Clone(f.Arg(i))
-		}
-		copy(f.Result(), result)
-	}, opts...)
+	rec := &upcallRecord{result: ctest.ResultBytes(c.Sig, c.Salt)}
+	cb, err := make(c, rec, opts)
 	if err != nil {
-		t.Fatalf("new callback %s: %v", ctest.Describe(c), err)
+		t.Fatalf("%s %s: %v", api, ctest.Describe(c), err)
 	}
 	defer cb.Free()
 
@@ -64,18 +80,31 @@ func upcallCase(t *testing.T, lib *jitffi.Library, c ctest.Case, seed uint64, co
 	}
 	up.Call(cb)
 
-	if calls != 1 {
-		t.Fatalf("%s: the callback ran %d times for one C call", ctest.Describe(c), calls)
+	if rec.calls != 1 {
+		t.Fatalf("%s %s: the callback ran %d times for one C call", api, ctest.Describe(c), rec.calls)
 	}
 	// The fixture must have passed the distinctive values it was generated with, or a
 	// stub that lost every argument could agree with a caller that passed nothing.
 	if want := ctest.ExpectedRecord(c.Sig, ctest.CallArgs(c.Sig, seed)); !bytes.Equal(passed, want) {
 		t.Fatalf("%s: the C caller says it passed\n% x\nbut it was generated to pass\n% x", ctest.Describe(c), passed, want)
 	}
-	if err := ctest.CheckCall(passed, c.Sig, received, got, c.Salt); err != nil {
-		t.Errorf("%s\nplan:\n%v\n%v (arg: what Go received against what C passed; result: what C got against what Go returned)",
-			ctest.Describe(c), planText(c.Sig, conv), err)
+	if err := ctest.CheckCall(passed, c.Sig, rec.received, got, c.Salt); err != nil {
+		t.Errorf("%s %s\nplan:\n%v\n%v (arg: what Go received against what C passed; result: what C got against what Go returned)",
+			api, ctest.Describe(c), planText(c.Sig, conv), err)
 	}
+}
+
+// dynamicUpcall makes a dynamic callback: every shape of the catalogue goes through the
+// same Go code, which copies its Frame's argument bytes and writes the result's.
+func dynamicUpcall(c ctest.Case, rec *upcallRecord, opts []jitffi.Option) (*jitffi.Callback, error) {
+	return jitffi.NewCallbackDynamic(c.Sig, func(f *jitffi.Frame) {
+		rec.calls++
+		rec.received = make([][]byte, len(c.Sig.Params))
+		for i := range rec.received {
+			rec.received[i] = bytes.Clone(f.Arg(i))
+		}
+		copy(f.Result(), rec.result)
+	}, opts...)
 }
 
 // planText returns the plan of sig under conv, for messages.

@@ -44,7 +44,10 @@ func (c *Callback) Free() {
 	if c == nil || !c.freed.CompareAndSwap(false, true) {
 		return
 	}
-	c.rec.freed.Store(true)
+	// The record stays in the slot until another callback takes it, so that a late call
+	// ends in a fatal error naming this one; but without the Go function, which would
+	// otherwise stay alive, with everything it captured, until the slot is reused.
+	c.rec.invoke.Store(nil)
 	jit.FreeTrampoline(c.tramp)
 }
 
@@ -58,13 +61,12 @@ func (c *Callback) String() string {
 
 // A callbackRecord is what the dispatcher finds for a trampoline slot: the Go side of one
 // callback. It stays registered after Free, so that a late call is recognised, until its
-// slot goes to another callback.
+// slot goes to another callback; Free drops its function.
 type callbackRecord struct {
-	invoke func(frame unsafe.Pointer)
-	stub   uintptr // the upcall stub the slot jumps to
-	fnPC   uintptr // the Go function's entry, for messages
+	invoke atomic.Pointer[func(frame unsafe.Pointer)] // nil once freed
+	stub   uintptr                                    // the upcall stub the slot jumps to
+	fnPC   uintptr                                    // the Go function's entry, for messages
 	sig    *abi.Signature
-	freed  atomic.Bool
 }
 
 func (r *callbackRecord) name() string {
@@ -127,10 +129,12 @@ func dispatchCallback(frame unsafe.Pointer) {
 		runtimeThrow(fmt.Sprintf("jitffi: C called a callback trampoline (slot %d) that no callback owns", h.Context))
 	case rec.stub != h.Stub:
 		runtimeThrow("jitffi: C called " + rec.name() + " through a stale address: the callback that had it was freed and its address reused")
-	case rec.freed.Load():
+	}
+	invoke := rec.invoke.Load()
+	if invoke == nil {
 		runtimeThrow("jitffi: C called " + rec.name() + " after it was freed")
 	}
-	rec.invoke(frame)
+	(*invoke)(frame)
 }
 
 // newCallback makes a callback of the C signature of params and result that runs invoke,
@@ -256,9 +260,12 @@ func registerCallback(stub *jit.Stub, sig *abi.Signature, fnPC uintptr, invoke f
 		jit.FreeTrampoline(t)
 		return nil, fmt.Errorf("jitffi: new callback: more than %d callbacks alive at once: %w", MaxCallbacks, ErrTooLarge)
 	}
-	rec := &callbackRecord{invoke: invoke, stub: stub.Addr, fnPC: fnPC, sig: sig}
-	callbackSlot(t.Index).Store(rec)
+	rec := &callbackRecord{stub: stub.Addr, fnPC: fnPC, sig: sig}
+	rec.invoke.Store(&invoke)
+	slot := callbackSlot(t.Index)
+	slot.Store(rec)
 	if err := jit.SetTrampoline(t, stub.Addr, uintptr(t.Index)); err != nil {
+		slot.Store(nil)
 		jit.FreeTrampoline(t)
 		return nil, fmt.Errorf("jitffi: new callback: %w", err)
 	}

@@ -1,0 +1,59 @@
+//go:build cgo || windows
+
+package jitffi_test
+
+import (
+	"runtime"
+	"testing"
+	"weak"
+
+	"github.com/jitffi/jitffi"
+	"github.com/jitffi/jitffi/abi"
+)
+
+// TestFreedCallbackReleasesItsFunc checks that Free lets the garbage collector have the
+// callback's Go function and what it captured, with each way of making a callback. The
+// slot of a freed callback stays registered until another callback takes it, for the
+// message a late call gets; it must not keep the function alive that long (10^6 callbacks
+// made and freed kept 99 MiB of closures and their captures alive; now 46 MiB of records).
+func TestFreedCallbackReleasesItsFunc(t *testing.T) {
+	sig := must(abi.ParseSignature("int64_t (int64_t)"))
+	for _, c := range []struct {
+		name string
+		make func(data *[1 << 16]byte) (*jitffi.Callback, error)
+	}{
+		{"NewCallback1", func(data *[1 << 16]byte) (*jitffi.Callback, error) {
+			return jitffi.NewCallback1(func(x int64) int64 { return x + int64(data[0]) })
+		}},
+		{"NewCallbackFunc", func(data *[1 << 16]byte) (*jitffi.Callback, error) {
+			return jitffi.NewCallbackFunc(func(x int64) int64 { return x + int64(data[0]) })
+		}},
+		{"NewCallbackDynamic", func(data *[1 << 16]byte) (*jitffi.Callback, error) {
+			return jitffi.NewCallbackDynamic(sig, func(f *jitffi.Frame) { f.Result()[0] = data[0] })
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			captured := weak.Make(freeAndForget(t, c.make))
+			for range 3 {
+				runtime.GC()
+			}
+			if captured.Value() != nil {
+				t.Errorf("what the freed callback's function captured is still alive")
+			}
+		})
+	}
+}
+
+// freeAndForget makes a callback that captures a fresh buffer, frees it and returns the
+// buffer, keeping no other reference to the callback or its function.
+//
+//go:noinline
+func freeAndForget(t *testing.T, make func(*[1 << 16]byte) (*jitffi.Callback, error)) *[1 << 16]byte {
+	data := new([1 << 16]byte)
+	cb, err := make(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb.Free()
+	return data
+}

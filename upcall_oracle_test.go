@@ -4,7 +4,6 @@ package jitffi_test
 
 import (
 	"bytes"
-	"errors"
 	"runtime"
 	"testing"
 	"unsafe"
@@ -116,7 +115,8 @@ func planText(sig *abi.Signature, conv abi.ABI) string {
 	return p.String()
 }
 
-// upcallCases returns the cases of ns that a callback can have: all but the variadic ones.
+// upcallCases returns the cases of ns that a callback can have: all but the variadic ones,
+// which NewCallbackDynamic refuses (TestCallbackRefusals).
 func upcallCases(t *testing.T, ns []ctest.NamedSig) []ctest.Case {
 	t.Helper()
 	cases, err := ctest.ParseCases(ns)
@@ -124,27 +124,6 @@ func upcallCases(t *testing.T, ns []ctest.NamedSig) []ctest.Case {
 		t.Fatal(err)
 	}
 	return ctest.FixedCases(cases)
-}
-
-// TestCallbackRefusesVariadic checks the one shape of the case catalogue the upcall
-// oracle leaves out: a callback cannot be variadic, whether the signature says so or the
-// Variadic option does, and making one fails with ErrBadVariadic.
-func TestCallbackRefusesVariadic(t *testing.T) {
-	sig := must(abi.ParseSignature("int32_t (const char*, ..., double, int32_t)"))
-	fn := func(*jitffi.Frame) {}
-	if cb, err := jitffi.NewCallbackDynamic(sig, fn); !errors.Is(err, jitffi.ErrBadVariadic) {
-		cb.Free()
-		t.Errorf("NewCallbackDynamic of %v: err = %v, want ErrBadVariadic", sig, err)
-	}
-	fixed := must(abi.ParseSignature("int32_t (const char*, double, int32_t)"))
-	if cb, err := jitffi.NewCallbackDynamic(fixed, fn, jitffi.Variadic(1)); !errors.Is(err, jitffi.ErrBadVariadic) {
-		cb.Free()
-		t.Errorf("NewCallbackDynamic with Variadic(1): err = %v, want ErrBadVariadic", err)
-	}
-	if cb, err := jitffi.NewCallback2(func(*byte, float64) int32 { return 0 }, jitffi.Variadic(1)); !errors.Is(err, jitffi.ErrBadVariadic) {
-		cb.Free()
-		t.Errorf("NewCallback2 with Variadic(1): err = %v, want ErrBadVariadic", err)
-	}
 }
 
 // TestUpcallPreservesRegisters hands callbacks to the register probes of the "regs"

@@ -68,4 +68,4 @@ if ! grep -a -q -- '--- PASS: TestUpcallPreservesRegisters/regs_probe_win64 ' "$
 	echo "the Win64 register probe did not run and pass"
 	exit 1
 fi
-echo "windows/amd64 under wine: all packages pass ($(grep -a -c -- '--- PASS' "$log") tests and subtests, $oracle oracle cases, $upcalls upcall oracle cases)"
+echo "windows/amd64 under wine: all packages pass ($(grep -a -c -- '--- PASS' "$log") tests and subtests, $oracle oracle cases, $upcalls upcall oracle cases, $sysv System V cases)"

@@ -44,7 +44,13 @@ func (c *Callback) Free() {
 	if c == nil || !c.freed.CompareAndSwap(false, true) {
 		return
 	}
-	c.rec.freed.Store(true)
+	// The slot lets go of the record, and with it of the Go function and everything it
+	// captured; it keeps, until another callback takes it, only what a fatal error about
+	// a late call needs to name this one, in memory the garbage collector never scans.
+	chunk, i := callbackChunkOf(c.tramp.Index)
+	chunk.freed[i].stub.Store(c.rec.stub)
+	chunk.freed[i].fnPC.Store(c.rec.fnPC)
+	chunk.live[i].Store(nil)
 	jit.FreeTrampoline(c.tramp)
 }
 
@@ -57,29 +63,61 @@ func (c *Callback) String() string {
 }
 
 // A callbackRecord is what the dispatcher finds for a trampoline slot: the Go side of one
-// callback. It stays registered after Free, so that a late call is recognised, until its
-// slot goes to another callback.
+// live callback.
 type callbackRecord struct {
 	invoke func(frame unsafe.Pointer)
 	stub   uintptr // the upcall stub the slot jumps to
 	fnPC   uintptr // the Go function's entry, for messages
 	sig    *abi.Signature
-	freed  atomic.Bool
 }
 
-func (r *callbackRecord) name() string {
+func (r *callbackRecord) name() string { return callbackName(r.fnPC, r.sig) }
+
+func callbackName(fnPC uintptr, sig *abi.Signature) string {
 	fn := "?"
-	if f := runtime.FuncForPC(r.fnPC); f != nil {
+	if f := runtime.FuncForPC(fnPC); f != nil {
 		fn = f.Name()
 	}
-	return fmt.Sprintf("callback %s (%v)", fn, r.sig)
+	return fmt.Sprintf("callback %s (%v)", fn, sig)
 }
 
 // callbacks maps trampoline slot indexes, the context word of every upcall, to records.
 // The dispatcher reads it without locking: a fixed table of lazily allocated chunks.
 var callbacks struct {
 	sync.Mutex // serialises chunk allocation
-	chunks     [callbackChunks]atomic.Pointer[[callbackChunkSize]atomic.Pointer[callbackRecord]]
+	chunks     [callbackChunks]atomic.Pointer[callbackChunk]
+}
+
+// A callbackChunk holds the records of callbackChunkSize slots, and for each slot whose
+// callback was freed, until another callback takes it, what the message about a late
+// call needs. That second part holds no pointers, so the garbage collector neither scans
+// it nor keeps anything alive through it, however many callbacks were freed.
+type callbackChunk struct {
+	live  [callbackChunkSize]atomic.Pointer[callbackRecord]
+	freed [callbackChunkSize]struct{ stub, fnPC atomic.Uintptr }
+}
+
+// upcallSigs maps the address of every upcall stub made so far to the C signature it was
+// first compiled for, which the message about a freed callback prints.
+var upcallSigs struct {
+	sync.RWMutex
+	m map[uintptr]*abi.Signature
+}
+
+// noteUpcallSig records stub's signature in upcallSigs, once per stub.
+func noteUpcallSig(stub *jit.Stub) {
+	upcallSigs.RLock()
+	_, ok := upcallSigs.m[stub.Addr]
+	upcallSigs.RUnlock()
+	if ok {
+		return
+	}
+	upcallSigs.Lock()
+	if upcallSigs.m == nil {
+		upcallSigs.m = map[uintptr]*abi.Signature{}
+	}
+	upcallSigs.m[stub.Addr] = stub.Plan.Sig
+	upcallSigs.Unlock()
 }
 
 const (
@@ -89,17 +127,19 @@ const (
 	MaxCallbacks = callbackChunks * callbackChunkSize
 )
 
-func callbackSlot(index int) *atomic.Pointer[callbackRecord] {
+// callbackChunkOf returns the chunk of slot index, allocating it if need be, and the
+// slot's place in it.
+func callbackChunkOf(index int) (*callbackChunk, int) {
 	chunk := callbacks.chunks[index/callbackChunkSize].Load()
 	if chunk == nil {
 		callbacks.Lock()
 		if chunk = callbacks.chunks[index/callbackChunkSize].Load(); chunk == nil {
-			chunk = new([callbackChunkSize]atomic.Pointer[callbackRecord])
+			chunk = new(callbackChunk)
 			callbacks.chunks[index/callbackChunkSize].Store(chunk)
 		}
 		callbacks.Unlock()
 	}
-	return &chunk[index%callbackChunkSize]
+	return chunk, index % callbackChunkSize
 }
 
 func init() { asm.SetCallbackDispatcher(dispatchCallback) }
@@ -116,19 +156,27 @@ func runtimeThrow(s string)
 // frame the stub built on the C stack.
 func dispatchCallback(frame unsafe.Pointer) {
 	h := (*asm.UpcallHeader)(frame)
-	var rec *callbackRecord
+	var chunk *callbackChunk
 	if h.Context < MaxCallbacks {
-		if chunk := callbacks.chunks[h.Context/callbackChunkSize].Load(); chunk != nil {
-			rec = chunk[h.Context%callbackChunkSize].Load()
-		}
+		chunk = callbacks.chunks[h.Context/callbackChunkSize].Load()
 	}
+	if chunk == nil {
+		runtimeThrow(fmt.Sprintf("jitffi: C called a callback trampoline (slot %d) that no callback owns", h.Context))
+	}
+	i := h.Context % callbackChunkSize
+	rec := chunk.live[i].Load()
 	switch {
 	case rec == nil:
-		runtimeThrow(fmt.Sprintf("jitffi: C called a callback trampoline (slot %d) that no callback owns", h.Context))
+		stub, fnPC := chunk.freed[i].stub.Load(), chunk.freed[i].fnPC.Load()
+		if stub == 0 {
+			runtimeThrow(fmt.Sprintf("jitffi: C called a callback trampoline (slot %d) that no callback owns", h.Context))
+		}
+		upcallSigs.RLock()
+		sig := upcallSigs.m[stub]
+		upcallSigs.RUnlock()
+		runtimeThrow("jitffi: C called " + callbackName(fnPC, sig) + " after it was freed")
 	case rec.stub != h.Stub:
 		runtimeThrow("jitffi: C called " + rec.name() + " through a stale address: the callback that had it was freed and its address reused")
-	case rec.freed.Load():
-		runtimeThrow("jitffi: C called " + rec.name() + " after it was freed")
 	}
 	rec.invoke(frame)
 }
@@ -222,6 +270,7 @@ func upcallStub(sig *abi.Signature, cfg bindConfig) (*jit.Stub, *abi.Signature, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("jitffi: compile the callback stub for %s: %w", brief(sig), err)
 	}
+	noteUpcallSig(stub)
 	return stub, sig, nil
 }
 
@@ -264,8 +313,10 @@ func registerCallback(stub *jit.Stub, sig *abi.Signature, fnPC uintptr, invoke f
 		return nil, fmt.Errorf("jitffi: new callback: more than %d callbacks alive at once: %w", MaxCallbacks, ErrTooLarge)
 	}
 	rec := &callbackRecord{invoke: invoke, stub: stub.Addr, fnPC: fnPC, sig: sig}
-	callbackSlot(t.Index).Store(rec)
+	chunk, i := callbackChunkOf(t.Index)
+	chunk.live[i].Store(rec)
 	if err := jit.SetTrampoline(t, stub.Addr, uintptr(t.Index)); err != nil {
+		chunk.live[i].Store(nil)
 		jit.FreeTrampoline(t)
 		return nil, fmt.Errorf("jitffi: new callback: %w", err)
 	}

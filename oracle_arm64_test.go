@@ -32,6 +32,27 @@ func TestAAPCS64AgainstGCC(t *testing.T) {
 	}
 }
 
+// TestAAPCS64UpcallsAgainstGCC is the upcall oracle on AAPCS64: gcc-compiled C callers, at
+// -O2 and -O0, call a dynamic callback with every fixed-signature AAPCS64 case (each rule
+// of abi-rules.md's AAPCS64 section that a signature can express: HFAs, composites by
+// reference, NGRN and NSRN exhaustion, stack spills; each arm64 peer bug), and both
+// directions of bytes are compared (see upcallCase).
+func TestAAPCS64UpcallsAgainstGCC(t *testing.T) {
+	for _, opt := range []struct {
+		name  string
+		seed  uint64
+		flags []string
+	}{{"O2", 1, nil}, {"O0", 0x5eed, []string{"-O0"}}} {
+		t.Run(opt.name, func(t *testing.T) {
+			cases := upcallCases(t, ctest.AAPCS64Cases)
+			lib := compileUpcallers(t, cases, ctest.GenOptions{Seed: opt.seed}, opt.flags...)
+			for _, c := range cases {
+				t.Run(c.Name, func(t *testing.T) { upcallCase(t, lib, c, opt.seed, abi.Host) })
+			}
+		})
+	}
+}
+
 // spFixture's callees check the machine state a stub hands them, which no argument can
 // carry: sp 16-byte aligned at the call (qemu does not fault on a misaligned sp, real
 // cores may), and a frame record chain a debugger or profiler can walk: the callee's

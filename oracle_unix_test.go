@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jitffi/jitffi"
+	"github.com/jitffi/jitffi/abi"
 	"github.com/jitffi/jitffi/internal/ctest"
 	"github.com/jitffi/jitffi/internal/fixtures"
 )
@@ -72,4 +73,39 @@ func TestSysVAgainstGCC(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUpcallsAgainstGCC is the upcall oracle on the host's own convention (System V on
+// amd64, AAPCS64 on arm64): gcc-compiled C callers, at -O2 and -O0, call a dynamic
+// callback with every fixed-signature System V case (each rule of abi-rules.md, each
+// amd64 peer bug, results of every size 1-32, spills), and both directions of bytes are
+// compared (see upcallCase).
+func TestUpcallsAgainstGCC(t *testing.T) {
+	for _, opt := range []struct {
+		name  string
+		seed  uint64
+		flags []string
+	}{{"O2", 1, nil}, {"O0", 0x5eed, []string{"-O0"}}} {
+		t.Run(opt.name, func(t *testing.T) {
+			cases := upcallCases(t, ctest.SysVCases)
+			lib := compileUpcallers(t, cases, ctest.GenOptions{Seed: opt.seed}, opt.flags...)
+			for _, c := range cases {
+				t.Run(c.Name, func(t *testing.T) { upcallCase(t, lib, c, opt.seed, abi.Host) })
+			}
+		})
+	}
+}
+
+// compileUpcallers builds one gcc fixture holding a C caller per case.
+func compileUpcallers(t *testing.T, cases []ctest.Case, opt ctest.GenOptions, flags ...string) *jitffi.Library {
+	t.Helper()
+	src, err := ctest.GenerateUpcallers(cases, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := ctest.Compile(t.TempDir(), src, flags...)
+	if err != nil {
+		t.Fatalf("compiling the C callers with %v: %v", ctest.Compiler(), err)
+	}
+	return openLib(t, path)
 }

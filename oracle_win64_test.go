@@ -59,6 +59,28 @@ func TestWin64AgainstGCC(t *testing.T) {
 	}
 }
 
+// TestWin64UpcallsAgainstGCC is the upcall oracle under Win64 on Linux: gcc-compiled C
+// callers (-O2 and -O0) call, through __attribute__((ms_abi)) function pointers, dynamic
+// callbacks made WithABI(abi.Win64), with every fixed-signature Win64 case and System V
+// case, and both directions of bytes are compared (see upcallCase). These stubs are
+// called Win64-style and call the door System V-style.
+func TestWin64UpcallsAgainstGCC(t *testing.T) {
+	all := append(append([]ctest.NamedSig(nil), ctest.Win64Cases...), ctest.SysVCases...)
+	for _, opt := range []struct {
+		name  string
+		seed  uint64
+		flags []string
+	}{{"O2", 1, nil}, {"O0", 0x5eed, []string{"-O0"}}} {
+		t.Run(opt.name, func(t *testing.T) {
+			cases := upcallCases(t, all)
+			lib := compileUpcallers(t, cases, ctest.GenOptions{MSABI: true, Seed: opt.seed}, opt.flags...)
+			for _, c := range cases {
+				t.Run(c.Name, func(t *testing.T) { upcallCase(t, lib, c, opt.seed, abi.Win64) })
+			}
+		})
+	}
+}
+
 // TestWithABIPlan checks that WithABI classifies under the requested convention and that
 // the same signature without it still gets the host's plan.
 func TestWithABIPlan(t *testing.T) {

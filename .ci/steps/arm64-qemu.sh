@@ -43,7 +43,8 @@ grep -E '^(ok|FAIL|\?) ' "$log"
 echo "$(grep -c -- '--- PASS' "$log") passed, $(grep -c -- '--- SKIP' "$log") skipped (amd64-only or opt-in tests)"
 
 # The tests that only mean something on arm64 must have run, not skipped.
-for t in TestAAPCS64AgainstGCC TestStubMachineState TestSysVAgainstGCC TestFlushCacheRuns \
+for t in TestAAPCS64AgainstGCC TestStubMachineState TestSysVAgainstGCC TestAAPCS64UpcallsAgainstGCC \
+	TestUpcallsAgainstGCC TestUpcallPreservesRegisters TestFlushCacheRuns \
 	TestFlushCacheInstructions TestCacheLineSizes TestAllocCodeFlushesEveryBatch TestHeaderOffsetsMatchGoAsmH; do
 	grep -q -- "^--- PASS: $t " "$log" || { echo "$t did not run and pass"; exit 1; }
 done

@@ -54,4 +54,18 @@ if [ "$oracle" -eq 0 ]; then
 	echo "the Win64 oracle against the mingw fixtures did not run"
 	exit 1
 fi
-echo "windows/amd64 under wine: all packages pass ($(grep -a -c -- '--- PASS' "$log") tests and subtests, $oracle oracle cases)"
+upcalls=$(grep -a -c -- '--- PASS: TestWin64UpcallsAgainstMinGW/O./' "$log" || true)
+if [ "$upcalls" -eq 0 ]; then
+	echo "the Win64 upcall oracle against the mingw fixtures did not run"
+	exit 1
+fi
+sysv=$(grep -a -c -- '--- PASS: TestSysVOnWindowsAgainstMinGW/O./' "$log" || true)
+if [ "$sysv" -eq 0 ]; then
+	echo "the System V cases against mingw's sysv_abi fixtures did not run"
+	exit 1
+fi
+if ! grep -a -q -- '--- PASS: TestUpcallPreservesRegisters/regs_probe_win64 ' "$log"; then
+	echo "the Win64 register probe did not run and pass"
+	exit 1
+fi
+echo "windows/amd64 under wine: all packages pass ($(grep -a -c -- '--- PASS' "$log") tests and subtests, $oracle oracle cases, $upcalls upcall oracle cases, $sysv System V cases)"

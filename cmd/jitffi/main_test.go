@@ -50,9 +50,15 @@ func TestExplainSysV(t *testing.T) {
 
 // TestExplainCallback checks the upcall stub listing of every ABI: the trampoline's data
 // slot read first, the door called with the frame, and a refusal for a variadic callback.
+// An amd64 stub calls the door the host's way: with the frame in rcx on Windows, in rdi
+// elsewhere.
 func TestExplainCallback(t *testing.T) {
+	sysvDoorArg := "mov rdi, rbx"
+	if abi.Host == abi.Win64 {
+		sysvDoorArg = "mov rcx, rbx"
+	}
 	for _, c := range []struct{ abi, slotRead, doorArg string }{
-		{"sysv", "qword ptr [r11]", "mov rdi, rbx"},
+		{"sysv", "qword ptr [r11]", sysvDoorArg},
 		{"win64", "qword ptr [r11]", "mov r"},
 		{"aapcs64", "ldp x12, x13, [x17]", "mov x0, x19"},
 		{"apple-arm64", "ldp x12, x13, [x17]", "mov x0, x19"},

@@ -379,6 +379,8 @@ func TestGenerateRejects(t *testing.T) {
 		{[]ctest.Case{{Name: "ctest_x", Sig: ok}}, ctest.GenOptions{}, "reserved prefix"},
 		{[]ctest.Case{{Name: "f", Sig: ok}, {Name: "f", Sig: ok}}, ctest.GenOptions{}, "two cases"},
 		{[]ctest.Case{{Name: "f", Sig: mustSig(t, "int32_t (..., int32_t)")}}, ctest.GenOptions{}, "fixed parameter"},
+		{[]ctest.Case{{Name: "f", Sig: ok}}, ctest.GenOptions{MSABI: true, SysVABI: true}, "exclusive"},
+		{[]ctest.Case{{Name: "f", Sig: mustSig(t, "int32_t (int32_t, ..., int32_t)")}}, ctest.GenOptions{SysVABI: true}, "variadic sysv_abi"},
 	} {
 		_, err := ctest.Generate(tc.cases, tc.opt)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -18,4 +18,10 @@
 // per case that passes ArgBytes values and checks the record and the result in C, plus a
 // main that runs them all. If that program passes, the generator and its Go mirrors agree
 // with the C compiler before any JIT-compiled stub is involved.
+//
+// GenerateUpcallers writes the mirror image, for callbacks: a C caller per case,
+// Name_up, that calls a function pointer of the case's signature with the CallArgs values
+// and exports the leaves it passed (Name_passed) and the result it got back (Name_got),
+// so that a test compares what the callback received with what C passed, and what C got
+// with what the callback returned.
 package ctest

@@ -23,6 +23,10 @@ type GenOptions struct {
 	// __builtin_ms_va_list, and read an aggregate Win64 passes by reference through the
 	// pointer explicitly (see callee).
 	MSABI bool
+	// SysVABI declares them __attribute__((sysv_abi)) instead, so that mingw-w64's gcc
+	// compiles them with the System V convention on Windows. Variadic cases are refused
+	// with it.
+	SysVABI bool
 	// Seed is the seed of the ArgBytes values GenerateCallers passes.
 	Seed uint64
 }
@@ -51,8 +55,13 @@ type gen struct {
 
 func newGen(cases []Case, opt GenOptions) (*gen, error) {
 	g := &gen{cases: cases, opt: opt, types: NewTypes("ctest_t")}
-	if opt.MSABI {
+	switch {
+	case opt.MSABI && opt.SysVABI:
+		return nil, fmt.Errorf("ctest: MSABI and SysVABI are exclusive")
+	case opt.MSABI:
 		g.abi = "__attribute__((ms_abi)) "
+	case opt.SysVABI:
+		g.abi = "__attribute__((sysv_abi)) "
 	}
 	seen := map[string]bool{}
 	for _, c := range cases {
@@ -69,6 +78,9 @@ func newGen(cases []Case, opt GenOptions) (*gen, error) {
 		sig := c.Sig
 		if sig == nil || sig.Result == nil {
 			return nil, fmt.Errorf("ctest: case %s has no signature", c.Name)
+		}
+		if sig.IsVariadic() && opt.SysVABI {
+			return nil, fmt.Errorf("ctest: case %s: variadic sysv_abi functions are not supported", c.Name)
 		}
 		if sig.Fixed == 0 {
 			// C before C23 cannot define f(...): va_start needs a named parameter.

@@ -1,0 +1,123 @@
+package ctest
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/jitffi/jitffi/abi"
+)
+
+// Names of what GenerateUpcallers defines for a case called Name: the caller, the record of
+// the arguments it passed and the bytes of the result it got back.
+const (
+	UpcallerSuffix = "_up"     // void Name_up(Name_fn cb)
+	PassedSuffix   = "_passed" // unsigned char Name_passed[]
+	GotSuffix      = "_got"    // unsigned char Name_got[]
+)
+
+// GenerateUpcallers returns a C file that calls function pointers, the mirror image of
+// Generate's callees: for each case it defines
+//
+//	typedef R (*Name_fn)(T0, T1, ...);
+//	unsigned char Name_passed[N];  // the leaves of the arguments it passed
+//	unsigned char Name_got[M];     // the bytes of the result it got back
+//	void Name_up(Name_fn cb);
+//
+// Name_up builds every argument from the bytes CallArgs(sig, opt.Seed) gives (padding
+// included, so that a struct's padding holds PaddingByte), records the leaves of each, by C
+// member paths, in Name_passed in RecordLayout order, calls cb with them, and copies the
+// whole result it gets back into Name_got. Name_passed is written before the call, so it
+// holds what C passed whatever the callee does with its copies; a caller of Name_up
+// compares what cb received with Name_passed, and Name_got with what cb returned.
+//
+// With opt.MSABI the function pointer type is __attribute__((ms_abi)) while Name_up itself
+// keeps the compiler's default convention, so gcc on Linux calls cb Win64-style. Variadic
+// cases are refused: a callback has a fixed signature.
+func GenerateUpcallers(cases []Case, opt GenOptions) (string, error) {
+	g, err := newGen(cases, opt)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range cases {
+		if c.Sig.IsVariadic() {
+			return "", fmt.Errorf("ctest: case %s: an upcall caller cannot call a variadic function pointer: a callback's signature is fixed", c.Name)
+		}
+	}
+	var b strings.Builder
+	b.WriteString(header)
+	b.WriteString(Prelude)
+	b.WriteString(g.types.Decls())
+	for _, c := range cases {
+		g.upcaller(&b, c)
+	}
+	return b.String(), nil
+}
+
+// FixedCases returns the cases that are not variadic, the ones GenerateUpcallers takes.
+func FixedCases(cases []Case) []Case {
+	var out []Case
+	for _, c := range cases {
+		if !c.Sig.IsVariadic() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (g *gen) upcaller(b *strings.Builder, c Case) {
+	sig := c.Sig
+	fmt.Fprintf(b, "\n/* %s */\n", strings.ReplaceAll(sig.String(), "*/", "* /"))
+	var ps []string
+	for _, p := range sig.Params {
+		ps = append(ps, g.types.Name(p))
+	}
+	if len(ps) == 0 {
+		ps = append(ps, "void")
+	}
+	fmt.Fprintf(b, "typedef %s(%s*%s_fn)(%s);\n", g.types.Name(sig.Result)+" ", g.abi, c.Name, strings.Join(ps, ", "))
+	fmt.Fprintf(b, "unsigned char %s%s[%d];\n", c.Name, PassedSuffix, recordLen(sig))
+	fmt.Fprintf(b, "unsigned char %s%s[%d];\n", c.Name, GotSuffix, max(1, sig.Result.Size()))
+	fmt.Fprintf(b, "CTEST_NOIPA void %s%s(%s_fn cb) {\n", c.Name, UpcallerSuffix, c.Name)
+	args := CallArgs(sig, g.opt.Seed)
+	var names []string
+	for i, p := range sig.Params {
+		fmt.Fprintf(b, "\t%s a%d;\n", g.types.Name(p), i)
+		if p.Size() == 0 {
+			fmt.Fprintf(b, "\t__builtin_memset(&a%d, 0, sizeof a%d);\n", i, i)
+		} else {
+			fmt.Fprintf(b, "\tstatic const unsigned char x%d[] = {%s};\n", i, byteList(args[i]))
+			fmt.Fprintf(b, "\t__builtin_memcpy(&a%d, x%d, sizeof a%d);\n", i, i, i)
+		}
+		names = append(names, fmt.Sprintf("a%d", i))
+	}
+	// The leaves are reached by C member paths, as the callees record them, so the
+	// compiler, not package abi, decides where each one is.
+	for _, s := range RecordLayout(sig) {
+		at := s.Offset
+		walkLeaves(sig.Params[s.Arg], 0, fmt.Sprintf("a%d", s.Arg), func(l Leaf, path string) {
+			fmt.Fprintf(b, "\t__builtin_memcpy(%s%s + %d, (const void *)&%s, %d);\n", c.Name, PassedSuffix, at, path, l.Size)
+			at += l.Size
+		})
+	}
+	call := fmt.Sprintf("cb(%s)", strings.Join(names, ", "))
+	if sig.Result.Kind == abi.Void {
+		fmt.Fprintf(b, "\t%s;\n", call)
+	} else {
+		fmt.Fprintf(b, "\t%s r = %s;\n", g.types.Name(sig.Result), call)
+		fmt.Fprintf(b, "\t__builtin_memcpy(%s%s, (const void *)&r, sizeof r);\n", c.Name, GotSuffix)
+	}
+	b.WriteString("}\n")
+}
+
+// ResultBytes returns the bytes a callback writes as its result in the upcall oracle:
+// ExpectedResult(sig, salt) in every leaf and PaddingByte in the padding, which the caller
+// must not depend on.
+func ResultBytes(sig *abi.Signature, salt byte) []byte {
+	r := ExpectedResult(sig, salt)
+	for i, m := range ResultMask(sig) {
+		if !m {
+			r[i] = PaddingByte
+		}
+	}
+	return r
+}

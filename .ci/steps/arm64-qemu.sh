@@ -35,7 +35,7 @@ qemu="qemu-aarch64 -L $sysroot"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if ! JITFFI_TEST_EXEC="$qemu" CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc GOARCH=arm64 \
-	go test -short -count=1 -v -exec "$qemu" ./... >"$log" 2>	go test -count=1 -v -exec "$qemu" ./... >"$log" 2>&1; then1; then
+	go test -short -count=1 -v -exec "$qemu" ./... >"$log" 2>&1; then
 	grep -E -v -- '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- PASS)' "$log" | tail -n 200
 	exit 1
 fi

@@ -64,9 +64,7 @@ func arenaAlloc(blobs [][]byte) (addrs []uintptr, ok bool) {
 			arena.failed = fmt.Errorf("jit: mapping a code arena chunk: %w", err)
 			return nil, false
 		}
-		for i := 0; i < len(rw); i += len(trapFill) {
-			copy(rw[i:], trapFill)
-		}
+		fillTrap(rw)
 		mappedBytes.Add(arenaChunkSize)
 		arena.rw, arena.rx, arena.used, start = rw, rx, 0, 0
 	}

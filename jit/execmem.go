@@ -53,6 +53,15 @@ var trapFill = map[string][]byte{
 	"arm64": {0x00, 0x00, 0x00, 0x00},
 }[runtime.GOARCH]
 
+// fillTrap fills mem with trapFill's pattern, doubling the filled part with each copy:
+// a megabyte takes twenty copies rather than a million.
+func fillTrap(mem []byte) {
+	filled := copy(mem, trapFill)
+	for filled < len(mem) {
+		filled += copy(mem[filled:], mem[:filled])
+	}
+}
+
 // flushICache makes freshly written code at [addr, addr+size) visible to instruction
 // fetch on every core. x86 keeps its instruction cache coherent with data writes, so on
 // amd64 it does nothing; arm64 needs a real flush (dc cvau, ic ivau, dsb, isb), which
@@ -109,9 +118,7 @@ func allocCode(blobs [][]byte) ([]uintptr, error) {
 		return nil, fmt.Errorf("jit: mapping %d bytes for %d stubs: %w", size, len(blobs), err)
 	}
 	// The filler goes everywhere first, so the gaps between blobs trap as well as the tail.
-	for i := 0; i < len(mem); i += len(trapFill) {
-		copy(mem[i:], trapFill)
-	}
+	fillTrap(mem)
 	for i, b := range blobs {
 		copy(mem[offsets[i]:], b)
 	}

@@ -160,9 +160,7 @@ func newTrampolineBlock() (*trampolineBlock, error) {
 		return nil, fmt.Errorf("jit: mapping a trampoline block: %w", err)
 	}
 	code := mem[:TrampolineBlockSize]
-	for i := 0; i < len(code); i += len(trapFill) {
-		copy(code[i:], trapFill)
-	}
+	fillTrap(code)
 	one := trampolineCode(TrampolineBlockSize)
 	for off := 0; off < len(code); off += TrampolineSize {
 		copy(code[off:], one)

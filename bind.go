@@ -36,7 +36,11 @@ type binding struct {
 	fn    uintptr
 	stub  uintptr
 	errno uintptr
-	fast  bool
+	// mode is what a typed call does, decided once so that the call pays one branch:
+	// callDefault and callFast run the stub; callSlow (conversions to make, or a closed
+	// library) goes through slowCall.
+	mode uint8
+	fast bool
 	// lib is the state of the Library the function came from, which every call checks
 	// (unowned for a raw address); symbol names the function in messages.
 	lib    *libState
@@ -47,6 +51,40 @@ type binding struct {
 	plan      *abi.Plan
 	signature *abi.Signature
 	layout    jit.Layout
+}
+
+// The modes of a binding's calls.
+const (
+	callDefault = iota
+	callFast
+	callSlow
+)
+
+// seal sets b's call mode and registers b with its library, whose Close switches it to
+// callSlow. Every constructor calls it last.
+func (b *binding) seal() *binding {
+	switch {
+	case b.conv != nil:
+		b.mode = callSlow
+	case b.fast:
+		b.mode = callFast
+	default:
+		b.mode = callDefault
+	}
+	b.lib.register(b)
+	return b
+}
+
+// slowCall is a typed call in mode callSlow: it panics after Close, and makes the
+// conversions around the call.
+func (b *binding) slowCall(frame unsafe.Pointer) {
+	if b.conv != nil {
+		b.conv.before(frame)
+	}
+	b.run(frame)
+	if b.conv != nil {
+		b.conv.after(frame)
+	}
 }
 
 // run runs a stub on the system stack. frame starts with an asm.Header.
@@ -119,7 +157,8 @@ func newBinding(o origin, addr uintptr, frame goType, types func() ([]goType, go
 	}
 	b.conv = conversionsOf(params, result, b.layout)
 	typedBindings.Store(key, b)
-	return b, nil
+	c := *b // the cache keeps its template apart from the bindings made of it
+	return c.seal(), nil
 }
 
 // goHeaders returns the masks of the string and slice parameters and whether the result
@@ -180,7 +219,7 @@ func (b *binding) bindTo(o origin, addr uintptr) (*binding, error) {
 	}
 	c := *b
 	c.fn, c.lib, c.symbol = addr, o.lib, o.symbol
-	return &c, nil
+	return c.seal(), nil
 }
 
 // signatureOf builds the C signature for Go parameter and result types.

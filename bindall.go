@@ -173,7 +173,7 @@ func prepareField(lib *Library, sf reflect.StructField, fv reflect.Value, tag st
 	}
 	return &fieldBinding{name: sf.Name, pending: p, set: func(b *binding) error {
 		b.conv = conversionsOf(params, result, b.layout)
-		return set(b)
+		return set(b.seal())
 	}}, nil
 }
 

@@ -47,20 +47,17 @@ func bind0[R any](o origin, addr uintptr, opts []Option) (Func0[R], error) {
 func (f Func0[R]) Call() R {
 	var fr frame0[R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -70,20 +67,17 @@ func (f Func0[R]) Call() R {
 func (f Func0[R]) CallErrno() (R, syscall.Errno) {
 	var fr frame0[R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -99,20 +93,17 @@ type NoEscapeFunc0[R any] struct{ b *binding }
 func (f NoEscapeFunc0[R]) Call() R {
 	var fr frame0[R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -121,20 +112,17 @@ func (f NoEscapeFunc0[R]) Call() R {
 func (f NoEscapeFunc0[R]) CallErrno() (R, syscall.Errno) {
 	var fr frame0[R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -176,26 +164,23 @@ func bind1[A1, R any](o origin, addr uintptr, opts []Option) (Func1[A1, R], erro
 
 // Call calls the C function.
 func (f Func1[A1, R]) Call(a1 A1) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-	}
 	var fr frame1[A1, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -203,26 +188,23 @@ func (f Func1[A1, R]) Call(a1 A1) R {
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-	}
 	var fr frame1[A1, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -238,21 +220,18 @@ type NoEscapeFunc1[A1, R any] struct{ b *binding }
 func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 	var fr frame1[A1, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -261,21 +240,18 @@ func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	var fr frame1[A1, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -318,28 +294,24 @@ func bind2[A1, A2, R any](o origin, addr uintptr, opts []Option) (Func2[A1, A2, 
 
 // Call calls the C function.
 func (f Func2[A1, A2, R]) Call(a1 A1, a2 A2) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-	}
 	var fr frame2[A1, A2, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -347,28 +319,24 @@ func (f Func2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-	}
 	var fr frame2[A1, A2, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -384,22 +352,19 @@ type NoEscapeFunc2[A1, A2, R any] struct{ b *binding }
 func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 	var fr frame2[A1, A2, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -408,22 +373,19 @@ func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	var fr frame2[A1, A2, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -467,30 +429,25 @@ func bind3[A1, A2, A3, R any](o origin, addr uintptr, opts []Option) (Func3[A1, 
 
 // Call calls the C function.
 func (f Func3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-	}
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -498,30 +455,25 @@ func (f Func3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-	}
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -539,23 +491,20 @@ type NoEscapeFunc3[A1, A2, A3, R any] struct{ b *binding }
 func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -564,23 +513,20 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) {
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -625,15 +571,9 @@ func bind4[A1, A2, A3, A4, R any](o origin, addr uintptr, opts []Option) (Func4[
 
 // Call calls the C function.
 func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-	}
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -641,16 +581,16 @@ func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -658,15 +598,9 @@ func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-	}
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -674,16 +608,16 @@ func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, sysc
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -701,7 +635,7 @@ type NoEscapeFunc4[A1, A2, A3, A4, R any] struct{ b *binding }
 func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -709,16 +643,13 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -727,7 +658,7 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, syscall.Errno) {
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -735,16 +666,13 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) 
 	fr.a2.v = a2
 	fr.a3.v = a3
 	fr.a4.v = a4
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -790,16 +718,9 @@ func bind5[A1, A2, A3, A4, A5, R any](o origin, addr uintptr, opts []Option) (Fu
 
 // Call calls the C function.
 func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-	}
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -808,16 +729,16 @@ func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R 
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -825,16 +746,9 @@ func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-	}
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -843,16 +757,16 @@ func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -870,7 +784,7 @@ type NoEscapeFunc5[A1, A2, A3, A4, A5, R any] struct{ b *binding }
 func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R {
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -879,16 +793,13 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -897,7 +808,7 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) (R, syscall.Errno) {
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -906,16 +817,13 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	fr.a3.v = a3
 	fr.a4.v = a4
 	fr.a5.v = a5
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -962,17 +870,9 @@ func bind6[A1, A2, A3, A4, A5, A6, R any](o origin, addr uintptr, opts []Option)
 
 // Call calls the C function.
 func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-	}
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -982,16 +882,16 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -999,17 +899,9 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-	}
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1019,16 +911,16 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, 
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1046,7 +938,7 @@ type NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R any] struct{ b *binding }
 func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) R {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1056,16 +948,13 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1074,7 +963,7 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) (R, syscall.Errno) {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1084,16 +973,13 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	fr.a4.v = a4
 	fr.a5.v = a5
 	fr.a6.v = a6
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1141,18 +1027,9 @@ func bind7[A1, A2, A3, A4, A5, A6, A7, R any](o origin, addr uintptr, opts []Opt
 
 // Call calls the C function.
 func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-	}
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1163,16 +1040,16 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1180,18 +1057,9 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-	}
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1202,16 +1070,16 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1229,7 +1097,7 @@ type NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R any] struct{ b *binding }
 func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) R {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1240,16 +1108,13 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1258,7 +1123,7 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, 
 func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) (R, syscall.Errno) {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1269,16 +1134,13 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a5.v = a5
 	fr.a6.v = a6
 	fr.a7.v = a7
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1327,19 +1189,9 @@ func bind8[A1, A2, A3, A4, A5, A6, A7, A8, R any](o origin, addr uintptr, opts [
 
 // Call calls the C function.
 func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-	}
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1351,16 +1203,16 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1368,19 +1220,9 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-	}
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1392,16 +1234,16 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1419,7 +1261,7 @@ type NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R any] struct{ b *binding }
 func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) R {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1431,16 +1273,13 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1449,7 +1288,7 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 
 func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) (R, syscall.Errno) {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1461,16 +1300,13 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2
 	fr.a6.v = a6
 	fr.a7.v = a7
 	fr.a8.v = a8
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1520,20 +1356,9 @@ func bind9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any](o origin, addr uintptr, op
 
 // Call calls the C function.
 func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-	}
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1546,16 +1371,16 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, 
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1563,20 +1388,9 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-	}
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1589,16 +1403,16 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1616,7 +1430,7 @@ type NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any] struct{ b *binding
 func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) R {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1629,16 +1443,13 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2,
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1647,7 +1458,7 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2,
 func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) (R, syscall.Errno) {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1660,16 +1471,13 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a
 	fr.a7.v = a7
 	fr.a8.v = a8
 	fr.a9.v = a9
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1720,21 +1528,9 @@ func bind10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any](o origin, addr uintp
 
 // Call calls the C function.
 func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-	}
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1748,16 +1544,16 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1765,21 +1561,9 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-	}
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1793,16 +1577,16 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1820,7 +1604,7 @@ type NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any] struct{ b *b
 func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) R {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1834,16 +1618,13 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, 
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1852,7 +1633,7 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, 
 func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) (R, syscall.Errno) {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -1866,16 +1647,13 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1
 	fr.a8.v = a8
 	fr.a9.v = a9
 	fr.a10.v = a10
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -1927,22 +1705,9 @@ func bind11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any](o origin, addr 
 
 // Call calls the C function.
 func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-	}
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -1957,16 +1722,16 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -1974,22 +1739,9 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-	}
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -2004,16 +1756,16 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2031,7 +1783,7 @@ type NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any] struct{
 func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) R {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -2046,16 +1798,13 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2064,7 +1813,7 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1
 func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) (R, syscall.Errno) {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -2079,16 +1828,13 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErr
 	fr.a9.v = a9
 	fr.a10.v = a10
 	fr.a11.v = a11
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2141,23 +1887,9 @@ func bind12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any](o origin, 
 
 // Call calls the C function.
 func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-	}
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -2173,16 +1905,16 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2190,23 +1922,9 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-	}
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -2222,16 +1940,16 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2249,7 +1967,7 @@ type NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any] st
 func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) R {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -2265,16 +1983,13 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2283,7 +1998,7 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) (R, syscall.Errno) {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -2299,16 +2014,13 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	fr.a10.v = a10
 	fr.a11.v = a11
 	fr.a12.v = a12
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2362,24 +2074,9 @@ func bind13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any](o ori
 
 // Call calls the C function.
 func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-		escapeSink.v = a13
-	}
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -2396,16 +2093,16 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2413,24 +2110,9 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-		escapeSink.v = a13
-	}
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -2447,16 +2129,16 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallE
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2474,7 +2156,7 @@ type NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R an
 func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) R {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -2491,16 +2173,13 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2509,7 +2188,7 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) (R, syscall.Errno) {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -2526,16 +2205,13 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	fr.a11.v = a11
 	fr.a12.v = a12
 	fr.a13.v = a13
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2590,25 +2266,9 @@ func bind14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any](
 
 // Call calls the C function.
 func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-		escapeSink.v = a13
-		escapeSink.v = a14
-	}
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -2626,16 +2286,16 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2643,25 +2303,9 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-		escapeSink.v = a13
-		escapeSink.v = a14
-	}
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -2679,16 +2323,16 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2706,7 +2350,7 @@ type NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14,
 func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) R {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -2724,16 +2368,13 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2742,7 +2383,7 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) (R, syscall.Errno) {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -2760,16 +2401,13 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a12.v = a12
 	fr.a13.v = a13
 	fr.a14.v = a14
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2825,26 +2463,9 @@ func bind15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R 
 
 // Call calls the C function.
 func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-		escapeSink.v = a13
-		escapeSink.v = a14
-		escapeSink.v = a15
-	}
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -2863,16 +2484,16 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2880,26 +2501,9 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-		escapeSink.v = a13
-		escapeSink.v = a14
-		escapeSink.v = a15
-	}
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -2918,16 +2522,16 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -2945,7 +2549,7 @@ type NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14,
 func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) R {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -2964,16 +2568,13 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -2982,7 +2583,7 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) (R, syscall.Errno) {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -3001,16 +2602,13 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a13.v = a13
 	fr.a14.v = a14
 	fr.a15.v = a15
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -3067,27 +2665,9 @@ func bind16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A1
 
 // Call calls the C function.
 func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) R {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-		escapeSink.v = a13
-		escapeSink.v = a14
-		escapeSink.v = a15
-		escapeSink.v = a16
-	}
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -3107,16 +2687,16 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -3124,27 +2704,9 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
 func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) (R, syscall.Errno) {
-	if escapeSink.on {
-		escapeSink.v = a1
-		escapeSink.v = a2
-		escapeSink.v = a3
-		escapeSink.v = a4
-		escapeSink.v = a5
-		escapeSink.v = a6
-		escapeSink.v = a7
-		escapeSink.v = a8
-		escapeSink.v = a9
-		escapeSink.v = a10
-		escapeSink.v = a11
-		escapeSink.v = a12
-		escapeSink.v = a13
-		escapeSink.v = a14
-		escapeSink.v = a15
-		escapeSink.v = a16
-	}
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -3164,16 +2726,16 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
+	if escapeSink.on {
+		escapeSink.v = fr
 	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }
@@ -3191,7 +2753,7 @@ type NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14,
 func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) R {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.stub, t.fn
@@ -3211,16 +2773,13 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v
 }
@@ -3229,7 +2788,7 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) (R, syscall.Errno) {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
-	if t == nil || t.lib.closed {
+	if t == nil {
 		panicCall(t)
 	}
 	fr.Stub, fr.Fn = t.errno, t.fn
@@ -3249,16 +2808,13 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	fr.a14.v = a14
 	fr.a15.v = a15
 	fr.a16.v = a16
-	if t.conv != nil {
-		t.conv.before(unsafe.Pointer(&fr))
-	}
-	if t.fast {
-		asm.CallFast(unsafe.Pointer(&fr))
-	} else {
+	switch t.mode {
+	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
-	}
-	if t.conv != nil {
-		t.conv.after(unsafe.Pointer(&fr))
+	case callFast:
+		asm.CallFast(unsafe.Pointer(&fr))
+	default:
+		t.slowCall(unsafe.Pointer(&fr))
 	}
 	return fr.r.v, syscall.Errno(uint32(fr.Errno))
 }

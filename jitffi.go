@@ -47,6 +47,7 @@ package jitffi
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/jitffi/jitffi/loader"
 )
@@ -63,6 +64,23 @@ type Library struct {
 type libState struct {
 	closed bool
 	name   string
+	mu     sync.Mutex
+	// bindings are the bindings made of the library's functions, which Close switches to
+	// the call mode that checks for it.
+	bindings []*binding
+}
+
+// register records b, bound from the library; the unowned state records nothing.
+func (s *libState) register(b *binding) {
+	if s == unowned {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		b.mode = callSlow
+	}
+	s.bindings = append(s.bindings, b)
 }
 
 // unowned stands for the library of a function bound at a raw address (Bind1At,
@@ -142,7 +160,14 @@ func (lib *Library) Close() error {
 	if lib == nil || lib.l == nil {
 		return fmt.Errorf("jitffi: close: %w", ErrNilLibrary)
 	}
-	lib.state.closed = true
+	st := lib.state
+	st.mu.Lock()
+	st.closed = true
+	for _, b := range st.bindings {
+		b.mode = callSlow
+	}
+	st.bindings = nil
+	st.mu.Unlock()
 	return lib.l.Close()
 }
 

@@ -57,10 +57,8 @@ func writeArity(b *bytes.Buffer, n int) {
 	goTypes := list(n, func(i int) string { return fmt.Sprintf("typeFor[A%d]()", i) })
 	offsets := list(n, func(i int) string { return fmt.Sprintf("unsafe.Offsetof(fr.a%d)", i) })
 	fill := ""
-	escape := ""
 	for i := 1; i <= n; i++ {
 		fill += fmt.Sprintf("\tfr.a%d.v = a%d\n", i, i)
-		escape += fmt.Sprintf("\t\tescapeSink.v = a%d\n", i)
 	}
 	fields := ""
 	for i := 1; i <= n; i++ {
@@ -96,27 +94,28 @@ func writeArity(b *bytes.Buffer, n int) {
 			ret = "(R, syscall.Errno)"
 		}
 		fmt.Fprintf(b, "// %s\nfunc (f %s%s) %s(%s) %s {\n", doc, recv, targs, name, params, ret)
-		if withEscape && n > 0 {
-			// Never taken, but escape analysis sees the stores: pointer arguments move to
-			// the heap, as cgo makes them, at the cost of one predictable branch.
-			b.WriteString("\tif escapeSink.on {\n" + escape + "\t}\n")
-		}
 		fmt.Fprintf(b, "\tvar fr frame%d%s\n", n, targs)
-		// One load and one branch guard the call: a zero Func, or a function of a Library
-		// that was closed, panics (see panicCall) instead of jumping to a nil stub or into
-		// unloaded code.
-		b.WriteString("\tt := f.b\n\tif t == nil || t.lib.closed {\n\t\tpanicCall(t)\n\t}\n")
+		// A zero Func panics (see panicCall) instead of jumping to a nil stub.
+		b.WriteString("\tt := f.b\n\tif t == nil {\n\t\tpanicCall(t)\n\t}\n")
 		if withErrno {
 			b.WriteString("\tfr.Stub, fr.Fn = t.errno, t.fn\n")
 		} else {
 			b.WriteString("\tfr.Stub, fr.Fn = t.stub, t.fn\n")
 		}
 		b.WriteString(fill)
-		b.WriteString("\tif t.conv != nil {\n\t\tt.conv.before(unsafe.Pointer(&fr))\n\t}\n")
-		// The mode branch is written out here rather than in a helper so that the call into
-		// the runtime is made from Call itself: one call level less per C call.
-		b.WriteString("\tif t.fast {\n\t\tasm.CallFast(unsafe.Pointer(&fr))\n\t} else {\n\t\tasm.CallDefault(unsafe.Pointer(&fr))\n\t}\n")
-		b.WriteString("\tif t.conv != nil {\n\t\tt.conv.after(unsafe.Pointer(&fr))\n\t}\n")
+		if withEscape && n > 0 {
+			// Never taken, but escape analysis sees the frame stored: whatever its pointer
+			// arguments point to moves to the heap, as cgo makes it, at the cost of one
+			// predictable branch. Stored after the frame is filled, it costs no register
+			// spills on the taken path.
+			b.WriteString("\tif escapeSink.on {\n\t\tescapeSink.v = fr\n\t}\n")
+		}
+		// One switch on the binding's mode covers the rest: the two plain modes call into
+		// the runtime from Call itself, one call level less per C call; conversions and a
+		// closed library (which switches its bindings to callSlow) take slowCall.
+		b.WriteString("\tswitch t.mode {\n\tcase callDefault:\n\t\tasm.CallDefault(unsafe.Pointer(&fr))\n")
+		b.WriteString("\tcase callFast:\n\t\tasm.CallFast(unsafe.Pointer(&fr))\n")
+		b.WriteString("\tdefault:\n\t\tt.slowCall(unsafe.Pointer(&fr))\n\t}\n")
 		if withErrno {
 			b.WriteString("\treturn fr.r.v, syscall.Errno(uint32(fr.Errno))\n}\n\n")
 		} else {

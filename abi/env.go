@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -34,8 +35,12 @@ type TypeEnv struct {
 	state atomic.Pointer[envState]
 }
 
-// envState is one immutable snapshot of an environment: its scope under each data model.
-type envState struct{ models [len(dataModelNames)]*scope }
+// envState is one immutable snapshot of an environment: its scope under each data model,
+// and for a model under which a declaration failed, why.
+type envState struct {
+	models [len(dataModelNames)]*scope
+	errs   [len(dataModelNames)]error
+}
 
 // NewTypeEnv returns an empty type environment.
 func NewTypeEnv() *TypeEnv { return &TypeEnv{} }
@@ -49,46 +54,104 @@ func NewTypeEnv() *TypeEnv { return &TypeEnv{} }
 // directives, initializers and function bodies are refused: run a whole header through
 // the preprocessor (cc -E -P) first.
 //
-// A name or tag declared again must be declared the same way, under every data model: a
-// typedef of size_t to unsigned long, for one, is refused because long is 4 bytes under
-// LLP64 and size_t is 8. Declare adds all of text or, on an error, nothing; the error is a
-// *ParseError, which says under which data model the text failed when the others did not.
+// A name or tag declared again must be declared the same way. Some text is right for
+// some targets only: glibc's "typedef unsigned long int size_t;" is right under LP64, and
+// wrong under LLP64, where long is 4 bytes and size_t 8. So Declare adds text under each
+// data model for which it is right. When it is right for none, Declare adds nothing and
+// returns the error under LP64 (a *ParseError); when it is right for some only, Declare
+// returns nil, and a Parser with an excluded Model refuses to parse, with an error
+// wrapping the *ParseError of that model (see Err).
 func (e *TypeEnv) Declare(text string) error {
+	_, err := e.declare(text, false)
+	return err
+}
+
+// declare adds text under each data model for which it is right, or, when it is right for
+// none, returns the error under LP64. With skip, it skips each declaration it cannot
+// read, and returns why under each model.
+func (e *TypeEnv) declare(text string, skip bool) ([len(dataModelNames)][]*ParseError, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	cur := e.state.Load()
+	if cur == nil {
+		cur = new(envState)
+	}
 	next := new(envState)
+	var skipped [len(dataModelNames)][]*ParseError
+	var errs [len(dataModelNames)]error
+	failed := 0
 	for m := range next.models {
-		var outer *scope
-		if cur != nil {
-			outer = cur.models[m]
-		}
+		outer := cur.models[m]
 		p := newParser(text, DataModel(m), outer)
-		p.declaring = true
+		p.declaring, p.skip = true, skip
 		p.lexer.directives = true
 		p.lexer.macros = p.lookupMacro
-		if err := p.declareAll(); err != nil {
-			var pe *ParseError
-			if m > 0 && errors.As(err, &pe) {
-				pe.Msg += fmt.Sprintf(" (under the %v data model)", DataModel(m))
-			}
-			return err
+		errs[m] = p.declareAll()
+		skipped[m] = p.skipped
+		if errs[m] != nil {
+			failed++
+			next.models[m] = outer
+			continue
 		}
 		next.models[m] = outer.merge(p.local)
 	}
+	if failed == len(errs) {
+		return skipped, errs[LP64]
+	}
+	for m := range next.errs {
+		next.errs[m] = cur.errs[m]
+		var pe *ParseError
+		if next.errs[m] == nil && errors.As(errs[m], &pe) {
+			pe.Msg += fmt.Sprintf(" (under the %v data model)", DataModel(m))
+			next.errs[m] = fmt.Errorf("abi: the type environment holds no declarations for the %v data model: %w", DataModel(m), errs[m])
+		}
+	}
 	e.state.Store(next)
+	return skipped, nil
+}
+
+// Err returns nil if the environment serves data model m, or else the error, wrapping
+// a *ParseError, of the first text Declare could not add under m.
+func (e *TypeEnv) Err(m DataModel) error {
+	if s := e.state.Load(); s != nil && int(m) < len(s.errs) {
+		return s.errs[m]
+	}
 	return nil
 }
 
-// scope returns the environment's declarations under m, or nil.
-func (e *TypeEnv) scope(m DataModel) *scope {
-	if e == nil {
+// Funcs returns the names of the functions the environment declares, sorted. A Parser
+// with the environment reads each name alone as that function's prototype.
+func (e *TypeEnv) Funcs() []string {
+	s := e.state.Load()
+	if s == nil {
 		return nil
 	}
-	if s := e.state.Load(); s != nil {
-		return s.models[m]
+	var names []string
+	for m, sc := range s.models {
+		if sc == nil || s.errs[m] != nil {
+			continue
+		}
+		for name, ent := range sc.names {
+			if ent.kind == entFunc {
+				names = append(names, name)
+			}
+		}
+		break
 	}
-	return nil
+	slices.Sort(names)
+	return names
+}
+
+// scope returns the environment's declarations under m, or nil, or the error that
+// keeps it from serving m.
+func (e *TypeEnv) scope(m DataModel) (*scope, error) {
+	if e == nil {
+		return nil, nil
+	}
+	if s := e.state.Load(); s != nil {
+		return s.models[m], s.errs[m]
+	}
+	return nil, nil
 }
 
 // declareAll reads the declarations and directives of the text.
@@ -96,16 +159,29 @@ func (p *parser) declareAll() (err error) {
 	defer p.recover(&err)
 	p.next()
 	for p.tok.kind != tokEOF {
-		switch {
-		case p.is("#"):
-			p.parseDirective()
-		case p.is(";"):
-			p.next()
-		default:
-			p.parseDeclaration()
+		if !p.skip {
+			p.declareOne()
+			continue
+		}
+		start := p.snapshot()
+		if err := p.try(p.declareOne); err != nil {
+			p.skipped = append(p.skipped, err)
+			p.lexer = start
+			p.skipDeclaration()
 		}
 	}
 	return nil
+}
+
+func (p *parser) declareOne() {
+	switch {
+	case p.is("#"):
+		p.parseDirective()
+	case p.is(";"):
+		p.next()
+	default:
+		p.parseDeclaration()
+	}
 }
 
 // parseDeclaration reads one declaration of TypeEnv.Declare and records what it declares.
@@ -294,8 +370,14 @@ func (p *parser) defineFunc(name, asm string, pos int, t ctype) {
 		switch {
 		case e.kind != entFunc:
 			p.failf(pos, "'%s' is already declared as %s", name, entityNames[e.kind])
-		case !sameType(e.typ, t) || e.asm != asm:
+		case !sameType(e.typ, t):
 			p.failf(pos, "function '%s' redeclared with a different type", name)
+		case asm != "" && e.asm != "" && asm != e.asm:
+			p.failf(pos, "function '%s' redeclared with another __asm__ label, \"%s\" after \"%s\"", name, asm, e.asm)
+		case asm != "" && e.asm == "":
+			// A redeclaration may add a label, as glibc's headers do to redirect
+			// fscanf to __isoc99_fscanf: the label names the symbol.
+			p.local.names[name] = &entity{kind: entFunc, typ: e.typ, asm: asm}
 		}
 		return
 	}

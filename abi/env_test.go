@@ -3,6 +3,7 @@ package abi_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -29,22 +30,32 @@ func parseWith(env *abi.TypeEnv, m abi.DataModel, text string) string {
 // TestDeclareModels checks that one environment lays its declarations out under each
 // data model: long, plain char and enums differ.
 func TestDeclareModels(t *testing.T) {
-	env := abi.NewTypeEnv()
-	err := env.Declare(`
-		typedef unsigned long uLong;
-		typedef enum { BIG = 0x100000000 } big;
-	`)
-	if err == nil {
-		t.Fatal("an enum beyond int was declared under LLP64")
+	// Text right under some data models only is added under those.
+	wide := abi.NewTypeEnv()
+	declare(t, wide, "typedef unsigned long uLong;")
+	declare(t, wide, "typedef enum { BIG = 0x100000000 } big;")
+	if got := parseWith(wide, abi.LP64, "big f(uLong)"); got != "uint64_t (uint64_t)" {
+		t.Errorf("LP64: %s", got)
 	}
-	// The last declaration is refused under LLP64 alone, so none of the text was added.
-	if got := parseWith(env, abi.LP64, "uLong (void)"); !strings.Contains(got, "unknown type name 'uLong'") {
-		t.Fatalf("a Declare that failed under LLP64 added declarations: %s", got)
-	}
-	err = env.Declare("typedef enum { BIG = 0x100000000 } big;")
+	err := wide.Err(abi.LLP64)
 	var pe *abi.ParseError
-	if !errors.As(err, &pe) || pe.Pos != 8 || pe.Msg != "enum values beyond int are not supported under LLP64 (MSVC makes every enum an int) (under the LLP64 data model)" {
-		t.Errorf("enum beyond int: %v", err)
+	if !errors.As(err, &pe) || pe.Pos != 8 || pe.Msg != "enum values beyond int are not supported under LLP64 (MSVC makes every enum an int) (under the LLP64 data model)" ||
+		!strings.HasPrefix(err.Error(), "abi: the type environment holds no declarations for the LLP64 data model: abi: parse") {
+		t.Errorf("Err(LLP64) = %v", err)
+	}
+	if _, err := (abi.Parser{Model: abi.LLP64, Env: wide}).ParseSignature("int f(void)"); !errors.As(err, &pe) || pe.Pos != 8 {
+		t.Errorf("parsing under LLP64 with an environment that failed there: %v", err)
+	}
+	if wide.Err(abi.LP64) != nil || wide.Err(abi.LP64UnsignedChar) != nil {
+		t.Errorf("Err(LP64) = %v, Err(LP64UnsignedChar) = %v", wide.Err(abi.LP64), wide.Err(abi.LP64UnsignedChar))
+	}
+	// Text wrong under every model adds nothing and says why under LP64.
+	env := abi.NewTypeEnv()
+	if err := env.Declare("typedef unsigned long uLong; typedef struct { char c[1 << 40]; } huge;"); !errors.As(err, &pe) || pe.Pos != 53 || !errors.Is(err, abi.ErrTooLarge) {
+		t.Errorf("Declare of a huge struct = %v", err)
+	}
+	if got := parseWith(env, abi.LP64, "uLong (void)"); !strings.Contains(got, "unknown type name 'uLong'") || env.Err(abi.LP64) != nil {
+		t.Fatalf("a Declare that failed added declarations: %s", got)
 	}
 	declare(t, env, `
 		typedef unsigned long uLong;
@@ -76,6 +87,9 @@ func TestDeclareModels(t *testing.T) {
 func TestDeclareRedefinitions(t *testing.T) {
 	env := abi.NewTypeEnv()
 	declare(t, env, "typedef unsigned int uInt; struct s {int a;}; enum e {X = 1}; int f(int); typedef unsigned long long size_t;")
+	if got := env.Funcs(); !slices.Equal(got, []string{"f"}) {
+		t.Errorf("Funcs() = %q", got)
+	}
 	declare(t, env, "typedef unsigned uInt; struct s {int a;}; enum e {X = 1}; int f(int x); struct s; struct later;")
 	for _, c := range []struct {
 		text string
@@ -83,16 +97,15 @@ func TestDeclareRedefinitions(t *testing.T) {
 		msg  string
 	}{
 		{"typedef long uInt;", 13, "typedef 'uInt' redefined as a different type: int64_t, was uint32_t"},
-		{"struct s {long a;};", 7, "'struct s' is already defined differently, as struct{int32_t a;}"},
+		{"struct s {short a;};", 7, "'struct s' is already defined differently, as struct{int32_t a;}"},
 		{"union s {int a;};", 6, "'s' is already the tag of a struct"},
 		{"enum e {X = 2};", 8, "'X' is already declared as an enumeration constant"},
 		{"typedef int X;", 12, "'X' is already declared as an enumeration constant"},
 		{"typedef int f;", 12, "'f' is already declared as a function"},
-		{"long f(int);", 5, "function 'f' redeclared with a different type"},
+		{"short f(int);", 6, "function 'f' redeclared with a different type"},
 		{"int uInt(void);", 4, "'uInt' is already declared as a typedef"},
-		{"typedef unsigned long size_t;", 22, "typedef 'size_t' redefined as a different type: uint32_t, was uint64_t (under the LLP64 data model)"},
-		{"typedef unsigned long uintptr_t;", 22, "'uintptr_t' is built in as uint64_t; a typedef cannot make it uint32_t (under the LLP64 data model)"},
 		{"typedef int int32_t; typedef short int32_t;", 35, "typedef 'int32_t' redefined as a different type: int16_t, was int32_t"},
+		{"typedef char uint64_t;", 13, "'uint64_t' is built in as uint64_t; a typedef cannot make it int8_t"},
 		{"int x = 3;", 6, "initializers are not supported"},
 		{"int g(int x) { return x; }", 13, "function bodies are not supported; declare the function only"},
 		{"typedef int *;", 13, "expected a name to declare, found ';'"},
@@ -104,6 +117,42 @@ func TestDeclareRedefinitions(t *testing.T) {
 		var pe *abi.ParseError
 		if !errors.As(err, &pe) || pe.Pos != c.pos || pe.Msg != c.msg || pe.Text != c.text {
 			t.Errorf("Declare(%q) = %v\nwant at %d: %s", c.text, err, c.pos, c.msg)
+		}
+	}
+	for m := range 3 {
+		if err := env.Err(abi.DataModel(m)); err != nil {
+			t.Fatalf("a failed Declare left an error under %v: %v", abi.DataModel(m), err)
+		}
+	}
+	// A redefinition that agrees under some models only excludes the others.
+	for _, c := range []struct {
+		text    string
+		refused []abi.DataModel
+		pos     int
+		msg     string
+	}{
+		{"typedef unsigned long int size_t;", []abi.DataModel{abi.LLP64}, 26, "'size_t' is built in as uint64_t; a typedef cannot make it uint32_t (under the LLP64 data model)"},
+		{"typedef unsigned long long uint64; typedef unsigned long uint64;", []abi.DataModel{abi.LLP64}, 57, "typedef 'uint64' redefined as a different type: uint32_t, was uint64_t (under the LLP64 data model)"},
+		{"struct s {int a;}; struct s {long a;};", []abi.DataModel{abi.LP64, abi.LP64UnsignedChar}, 26, "'struct s' is already defined differently, as struct{int32_t a;}"},
+		{"typedef char c8; typedef signed char c8;", []abi.DataModel{abi.LP64UnsignedChar}, 37, "typedef 'c8' redefined as a different type: int8_t, was uint8_t (under the LP64UnsignedChar data model)"},
+	} {
+		env := abi.NewTypeEnv()
+		if err := env.Declare(c.text); err != nil {
+			t.Errorf("Declare(%q) = %v, want nil", c.text, err)
+			continue
+		}
+		for m := range 3 {
+			err := env.Err(abi.DataModel(m))
+			var pe *abi.ParseError
+			if !slices.Contains(c.refused, abi.DataModel(m)) {
+				if err != nil {
+					t.Errorf("Declare(%q): Err(%v) = %v", c.text, abi.DataModel(m), err)
+				}
+				continue
+			}
+			if !errors.As(err, &pe) || pe.Pos != c.pos || !strings.HasPrefix(pe.Msg, c.msg) {
+				t.Errorf("Declare(%q): Err(%v) = %v\nwant at %d: %s", c.text, abi.DataModel(m), err, c.pos, c.msg)
+			}
 		}
 	}
 	// A signature's own tags and constants may shadow the environment's, as C's

@@ -233,16 +233,22 @@ type parser struct {
 	// depth counts the structs and unions being read, nest the declarators, parameter
 	// lists and parenthesized expressions, each against MaxTypeDepth.
 	depth, nest int
-	// declaring is set in TypeEnv.Declare.
-	declaring bool
-	expanded  int
+	// declaring is set in TypeEnv.Declare, skip in TypeEnv.DeclareHeader, which skips
+	// the declarations it cannot read and lists why in skipped.
+	declaring, skip bool
+	skipped         []*ParseError
+	expanded        int
 }
 
 func (ps Parser) newParser(text string) (*parser, error) {
 	if int(ps.Model) >= len(dataModelNames) {
 		return nil, fmt.Errorf("abi: unknown data model %v", ps.Model)
 	}
-	return newParser(text, ps.Model, ps.Env.scope(ps.Model)), nil
+	outer, err := ps.Env.scope(ps.Model)
+	if err != nil {
+		return nil, err
+	}
+	return newParser(text, ps.Model, outer), nil
 }
 
 func newParser(text string, m DataModel, outer *scope) *parser {

@@ -493,6 +493,12 @@ func FuzzDeclare(f *testing.F) {
 		}
 		for m := range 3 {
 			proto, err := abi.Parser{Model: abi.DataModel(m), Env: env}.ParsePrototype(text)
+			if envErr := env.Err(abi.DataModel(m)); envErr != nil {
+				if err != envErr {
+					t.Fatalf("parse under %v with an environment that failed there: %v, want %v", abi.DataModel(m), err, envErr)
+				}
+				continue
+			}
 			if err != nil {
 				checkParseError(t, text, err)
 				continue

@@ -25,14 +25,15 @@ var harmlessAttributes = setOf(
 	"fd_arg_read", "fd_arg_write", "flatten", "format", "format_arg", "gnu_inline", "hot",
 	"ifunc", "leaf", "malloc", "may_alias", "no_instrument_function", "no_sanitize",
 	"no_stack_protector", "noclone", "nodiscard", "noinline", "noipa", "nonnull",
-	"noreturn", "nothrow", "null_terminated_string_arg", "optimize", "pure", "retain",
+	"noescape", "noreturn", "nothrow", "null_terminated_string_arg", "optimize", "pure", "retain",
 	"returns_nonnull", "returns_twice", "section", "sentinel", "stdcall", "swift_name",
 	"unavailable", "unused", "used", "visibility", "warn_unused_result", "warning",
 	"weak", "weakref",
 )
 
 // harmlessTypeAttributes may follow 'struct' or a member list besides packed and aligned.
-var harmlessTypeAttributes = setOf("deprecated", "unavailable", "may_alias", "unused", "used", "designated_init", "visibility")
+var harmlessTypeAttributes = setOf("deprecated", "unavailable", "may_alias", "unused", "used", "designated_init",
+	"visibility", "availability", "enum_extensibility", "flag_enum")
 
 // harmlessDeclspecs are the __declspec arguments that change no call.
 var harmlessDeclspecs = setOf(

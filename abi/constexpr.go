@@ -85,6 +85,9 @@ func (p *parser) unaryExpr() int64 {
 		return v
 	case t.kind == tokNumber:
 		p.next()
+		if t.float {
+			p.failf(t.pos, "floating constant %s in an integer constant expression", t.text)
+		}
 		if t.num > math.MaxInt64 {
 			p.failf(t.pos, "constant %s is too large", t.text)
 		}

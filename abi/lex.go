@@ -25,7 +25,9 @@ type token struct {
 	kind int
 	text string
 	pos  int
-	num  uint64 // value of a tokNumber
+	num  uint64 // value of an integer tokNumber
+	// float marks a floating constant, which only attribute arguments may hold.
+	float bool
 	// hide names the macros this token came from, which do not expand again in it.
 	hide *hideSet
 }
@@ -191,11 +193,31 @@ func (p *lexer) scan() {
 		}
 		p.tok = token{kind: tokIdent, text: s[start:i], pos: start}
 	case c >= '0' && c <= '9':
-		for i < len(s) && isIdentChar(s[i]) {
-			i++
+		// A preprocessing number, which may be a floating constant.
+		hex := strings.HasPrefix(s[i:], "0x") || strings.HasPrefix(s[i:], "0X")
+		float := false
+	number:
+		for i < len(s) {
+			switch d := s[i]; {
+			case (d == 'e' || d == 'E') && !hex || d == 'p' || d == 'P':
+				float = true
+				i++
+				if i < len(s) && (s[i] == '+' || s[i] == '-') {
+					i++
+				}
+			case d == '.':
+				float = true
+				i++
+			case isIdentChar(d):
+				i++
+			default:
+				break number
+			}
 		}
-		p.tok = token{kind: tokNumber, text: s[start:i], pos: start}
-		p.tok.num = p.number(p.tok)
+		p.tok = token{kind: tokNumber, text: s[start:i], pos: start, float: float}
+		if !float {
+			p.tok.num = p.number(p.tok)
+		}
 	case c == '\'':
 		i = p.charConstant(start)
 	case c == '"':

@@ -214,6 +214,13 @@ var prototypeCases = []struct {
 	{"int8_t *f(void)", "f", "f", "void* (void)", nil, false},
 	{"uint8_t *f(void)", "f", "f", "void* (void)", nil, false},
 	{"char f(void)", "f", "f", "int8_t (void)", nil, false},
+	// What Apple's, Windows' and glibc's headers add.
+	{"void qsort(void *__base, size_t __nel, size_t __width, int (* _Nonnull __compar)(const void *, const void *));", "qsort", "qsort",
+		"void (void*, uint64_t, uint64_t, void*)", []string{"__base", "__nel", "__width", "__compar"}, false},
+	{"char * _Nullable getenv(const char *) __attribute__((availability(macos,introduced=10.0)));", "getenv", "getenv", "void* (void*)", []string{""}, true},
+	{"void __cdecl free(void * __ptr64 _Block);", "free", "free", "void (void*)", []string{"_Block"}, false},
+	{"extern _Float32 cosf32 (_Float32 __x); ", "cosf32", "cosf32", "float (float)", []string{"__x"}, false},
+	{"extern _Float32x cosf32x (_Float64 __x); ", "cosf32x", "cosf32x", "double (double)", []string{"__x"}, false},
 }
 
 // TestPrototypes covers C declarators and what headers carry around them, without a type
@@ -259,6 +266,9 @@ var prototypeErrorCases = []struct {
 	{"int f(void) __attribute__((ms_abi));", 27, "attribute 'ms_abi' sets the calling convention: remove it and bind with the matching ABI option (jitffi.WithABI(abi.Win64) for ms_abi)"},
 	{"int f(void) __attribute__((regparm(3)));", 27, "unsupported attribute 'regparm' here: jitffi accepts only attributes that cannot change a call or a layout, such as nonnull, deprecated, format or visibility"},
 	{"__declspec(align(16)) int f(void)", 11, "unsupported __declspec(align): jitffi accepts only attributes that cannot change a call or a layout, such as dllimport or deprecated"},
+	{"_Float64x f(void)", 0, "_Float64x (long double) is not supported"},
+	{"struct{char c[1.5];} f(void)", 14, "floating constant 1.5 in an integer constant expression"},
+	{"struct{char c[1e3];} f(void)", 14, "floating constant 1e3 in an integer constant expression"},
 	{"int __vectorcall f(double)", 4, "__vectorcall is not supported: it passes vector and floating-point arguments in other registers"},
 	{"typedef int myint;", 0, "typedef declarations go in a type environment: TypeEnv.Declare"},
 	{"int f(int g(int)(int))", 11, "a function cannot return a function; return a pointer to it"},

@@ -13,6 +13,10 @@ import (
 var qualifiers = map[string]bool{
 	"const": true, "volatile": true, "restrict": true,
 	"__const": true, "__volatile__": true, "__volatile": true, "__restrict": true, "__restrict__": true,
+	// clang's nullability qualifiers and MSVC's pointer qualifiers, in Apple's and
+	// Windows' headers.
+	"_Nonnull": true, "_Nullable": true, "_Null_unspecified": true, "_Nullable_result": true,
+	"__ptr64": true, "__unaligned": true,
 }
 
 // storageClasses are the storage-class and function-specifier keywords a declaration may
@@ -36,6 +40,8 @@ var typedefNames = map[string]Kind{
 	"int8_t": Int8, "int16_t": Int16, "int32_t": Int32, "int64_t": Int64,
 	"uint8_t": Uint8, "uint16_t": Uint16, "uint32_t": Uint32, "uint64_t": Uint64,
 	"size_t": Uint64, "ssize_t": Int64, "intptr_t": Int64, "uintptr_t": Uint64, "ptrdiff_t": Int64,
+	// ISO/IEC TS 18661-3 types, which glibc's math.h uses: float and double by other names.
+	"_Float32": Float32, "_Float64": Float64, "_Float32x": Float64,
 }
 
 // unsupportedTypes are names of C types jitffi does not model, with the reason.
@@ -50,6 +56,7 @@ var unsupportedTypes = map[string]string{
 	"__fp16":       "__fp16 is not supported",
 	"__bf16":       "__bf16 is not supported",
 	"_Float128":    "_Float128 is not supported",
+	"_Float64x":    "_Float64x (long double) is not supported",
 	"__float128":   "__float128 is not supported",
 	"__float80":    "__float80 is not supported",
 	"_Decimal32":   "decimal floating-point types are not supported",

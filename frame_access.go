@@ -46,17 +46,17 @@ func (f *Frame) slot(method string, i int) (unsafe.Pointer, int, *abi.Type) {
 	return mem, layout.Args[i], sig.Params[i]
 }
 
-// arg returns the argument index i, or -1 for any negative one, which is out of range
+// argIndex returns the argument index i, or -1 for any negative one, which is out of range
 // and not resultIndex.
-func arg(i int) int {
+func argIndex(i int) int {
 	if i < 0 {
 		return -1
 	}
 	return i
 }
 
-// what names argument i or the result in a message.
-func what(i int) string {
+// slotName names argument i or the result in a message.
+func slotName(i int) string {
 	if i == resultIndex {
 		return "the result"
 	}
@@ -64,11 +64,11 @@ func what(i int) string {
 }
 
 func kindPanic(method string, i int, t *abi.Type, want string) {
-	panic(fmt.Sprintf("jitffi: Frame.%s: %s is %v, not %s", method, what(i), t, want))
+	panic(fmt.Sprintf("jitffi: Frame.%s: %s is %v, not %s", method, slotName(i), t, want))
 }
 
 func rangePanic(method string, i int, t *abi.Type, v any) {
-	panic(fmt.Sprintf("jitffi: Frame.%s: %v does not fit %s (%v)", method, v, what(i), t))
+	panic(fmt.Sprintf("jitffi: Frame.%s: %v does not fit %s (%v)", method, v, slotName(i), t))
 }
 
 // intLimit is the range of an integer kind, as int64 (lo) and uint64 (hi).
@@ -166,7 +166,7 @@ func (f *Frame) int(method string, i int) int64 {
 	}
 	v := loadInt(unsafe.Add(mem, off), t.Kind)
 	if t.Kind == abi.Uint64 && v > math.MaxInt64 {
-		panic(fmt.Sprintf("jitffi: Frame.%s: %s (%v) holds %d, beyond int64; read it with Uint", method, what(i), t, v))
+		panic(fmt.Sprintf("jitffi: Frame.%s: %s (%v) holds %d, beyond int64; read it with Uint", method, slotName(i), t, v))
 	}
 	return int64(v)
 }
@@ -181,7 +181,7 @@ func (f *Frame) uint(method string, i int) uint64 {
 	}
 	v := loadInt(unsafe.Add(mem, off), t.Kind)
 	if t.Kind.IsSigned() && int64(v) < 0 {
-		panic(fmt.Sprintf("jitffi: Frame.%s: %s (%v) holds %d, which is negative; read it with Int", method, what(i), t, int64(v)))
+		panic(fmt.Sprintf("jitffi: Frame.%s: %s (%v) holds %d, which is negative; read it with Int", method, slotName(i), t, int64(v)))
 	}
 	return v
 }
@@ -228,7 +228,7 @@ func (f *Frame) pointer(method string, i int) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Add(mem, off))
 }
 
-func b2u(b bool) uint64 {
+func boolBits(b bool) uint64 {
 	if b {
 		return 1
 	}
@@ -236,36 +236,36 @@ func b2u(b bool) uint64 {
 }
 
 // SetInt sets argument i, of a C integer type, to v.
-func (f *Frame) SetInt(i int, v int64) { f.setInt("SetInt", arg(i), v) }
+func (f *Frame) SetInt(i int, v int64) { f.setInt("SetInt", argIndex(i), v) }
 
 // SetUint sets argument i, of a C integer or pointer type, to v.
-func (f *Frame) SetUint(i int, v uint64) { f.setUint("SetUint", arg(i), v) }
+func (f *Frame) SetUint(i int, v uint64) { f.setUint("SetUint", argIndex(i), v) }
 
 // SetBool sets argument i, of a C integer type such as bool, to 1 or 0.
-func (f *Frame) SetBool(i int, v bool) { f.setUint("SetBool", arg(i), b2u(v)) }
+func (f *Frame) SetBool(i int, v bool) { f.setUint("SetBool", argIndex(i), boolBits(v)) }
 
 // SetFloat sets argument i, of C type float or double, to v (rounded for a float).
-func (f *Frame) SetFloat(i int, v float64) { f.setFloat("SetFloat", arg(i), v) }
+func (f *Frame) SetFloat(i int, v float64) { f.setFloat("SetFloat", argIndex(i), v) }
 
 // SetPointer sets argument i, of a C pointer type, to p. The frame does not keep what p
 // points to alive: see Frame.
-func (f *Frame) SetPointer(i int, p unsafe.Pointer) { f.setPointer("SetPointer", arg(i), p) }
+func (f *Frame) SetPointer(i int, p unsafe.Pointer) { f.setPointer("SetPointer", argIndex(i), p) }
 
 // Int returns argument i, of a C integer type.
-func (f *Frame) Int(i int) int64 { return f.int("Int", arg(i)) }
+func (f *Frame) Int(i int) int64 { return f.int("Int", argIndex(i)) }
 
 // Uint returns argument i, of a C integer type, or the address argument i, a pointer,
 // holds.
-func (f *Frame) Uint(i int) uint64 { return f.uint("Uint", arg(i)) }
+func (f *Frame) Uint(i int) uint64 { return f.uint("Uint", argIndex(i)) }
 
 // Bool reports whether argument i, of a C integer type such as bool, is not zero.
-func (f *Frame) Bool(i int) bool { return f.uint("Bool", arg(i)) != 0 }
+func (f *Frame) Bool(i int) bool { return f.uint("Bool", argIndex(i)) != 0 }
 
 // Float returns argument i, of C type float or double.
-func (f *Frame) Float(i int) float64 { return f.float("Float", arg(i)) }
+func (f *Frame) Float(i int) float64 { return f.float("Float", argIndex(i)) }
 
 // Pointer returns argument i, of a C pointer type.
-func (f *Frame) Pointer(i int) unsafe.Pointer { return f.pointer("Pointer", arg(i)) }
+func (f *Frame) Pointer(i int) unsafe.Pointer { return f.pointer("Pointer", argIndex(i)) }
 
 // SetResultInt sets the result (of a callback), of a C integer type, to v.
 func (f *Frame) SetResultInt(v int64) { f.setInt("SetResultInt", resultIndex, v) }
@@ -274,7 +274,7 @@ func (f *Frame) SetResultInt(v int64) { f.setInt("SetResultInt", resultIndex, v)
 func (f *Frame) SetResultUint(v uint64) { f.setUint("SetResultUint", resultIndex, v) }
 
 // SetResultBool sets the result, of a C integer type such as bool, to 1 or 0.
-func (f *Frame) SetResultBool(v bool) { f.setUint("SetResultBool", resultIndex, b2u(v)) }
+func (f *Frame) SetResultBool(v bool) { f.setUint("SetResultBool", resultIndex, boolBits(v)) }
 
 // SetResultFloat sets the result, of C type float or double, to v.
 func (f *Frame) SetResultFloat(v float64) { f.setFloat("SetResultFloat", resultIndex, v) }
@@ -305,10 +305,10 @@ func (f *Frame) ResultPointer() unsafe.Pointer { return f.pointer("ResultPointer
 // length and element, and for any struct, union or array a byte array of its size (a
 // union also takes the type of any of its members, padded to its size). A *Callback
 // stores its C address. Any other T panics with a message saying why.
-func SetArg[T any](f *Frame, i int, v T) { setValue(f, "SetArg", arg(i), v) }
+func SetArg[T any](f *Frame, i int, v T) { setValue(f, "SetArg", argIndex(i), v) }
 
 // ArgAs returns argument i as a T, under SetArg's rules.
-func ArgAs[T any](f *Frame, i int) T { return getValue[T](f, "ArgAs", arg(i)) }
+func ArgAs[T any](f *Frame, i int) T { return getValue[T](f, "ArgAs", argIndex(i)) }
 
 // SetResult stores v in the result (of a callback), under SetArg's rules.
 func SetResult[T any](f *Frame, v T) { setValue(f, "SetResult", resultIndex, v) }
@@ -364,7 +364,7 @@ func checkCompatible(method string, i int, g reflect.Type, t *abi.Type) {
 		}
 	}
 	if why := incompatibility(g, t, ""); why != "" {
-		panic(fmt.Sprintf("jitffi: Frame.%s: Go type %v does not match %s (%v): %s", method, g, what(i), t, why))
+		panic(fmt.Sprintf("jitffi: Frame.%s: Go type %v does not match %s (%v): %s", method, g, slotName(i), t, why))
 	}
 	if aggregate {
 		compatCache.Lock()
@@ -414,7 +414,7 @@ func incompatibility(g reflect.Type, t *abi.Type, path string) string {
 		ok = gk == reflect.Float32 || gk == reflect.Float64
 	case k == abi.Pointer:
 		ok = gk == reflect.Pointer || gk == reflect.UnsafePointer || gk == reflect.Uintptr
-	case isByteArray(g):
+	case isGoByteArray(g):
 		ok = true
 	case k == abi.Array:
 		if gk == reflect.Array && g.Len() == t.Len {
@@ -438,7 +438,7 @@ func incompatibility(g reflect.Type, t *abi.Type, path string) string {
 	return ""
 }
 
-func isByteArray(g reflect.Type) bool {
+func isGoByteArray(g reflect.Type) bool {
 	return g.Kind() == reflect.Array && (g.Elem().Kind() == reflect.Uint8 || g.Elem().Kind() == reflect.Int8)
 }
 

@@ -11,7 +11,8 @@ import (
 )
 
 // A Dynamic is a C function bound to a signature known only at run time, such as one
-// parsed from text with abi.ParseSignature. Its calls take a Frame of raw argument bytes.
+// parsed from a header's prototype with abi.Parser. Its calls take a Frame, filled and
+// read with typed accessors (SetInt, SetArg, ResultFloat, ...) or as bytes.
 type Dynamic struct{ b *binding }
 
 // BindDynamic binds symbol in lib to sig. The options are Bind's; a variadic split comes
@@ -85,6 +86,10 @@ func (d *Dynamic) call(f *Frame, withErrno bool) {
 
 // A Frame holds the arguments and the result of one call as C lays them out: of a Dynamic
 // call, made by Dynamic.NewFrame, or of a dynamic callback, handed to its Go function.
+// Set and read its values with the accessors checked against their C types: SetInt,
+// SetUint, SetBool, SetFloat, SetPointer, Int, Uint, Bool, Float, Pointer, their Result
+// forms (ResultInt, SetResultInt, ...), and SetArg, ArgAs, SetResult and ResultAs for any
+// Go value of the C type's layout, a struct say; or as bytes with Arg and Result.
 // Its memory is not scanned for Go pointers: keep whatever a pointer argument points to
 // alive (runtime.KeepAlive) until the call returns. A Frame is for one goroutine at a time.
 type Frame struct {
@@ -109,7 +114,8 @@ func bytesAt(mem unsafe.Pointer, off, n int) []byte {
 	return unsafe.Slice((*byte)(unsafe.Add(mem, off)), n)
 }
 
-// Arg returns the bytes of argument i, as many as its C type's size, to read or fill in.
+// Arg returns the bytes of argument i, as many as its C type's size, to read or fill in
+// in the host's byte order; the typed accessors (SetInt, SetArg, ...) do this for you.
 func (f *Frame) Arg(i int) []byte {
 	mem, layout, sig := f.view("Arg")
 	if i < 0 || i >= len(sig.Params) {

@@ -2,6 +2,7 @@ package abi_test
 
 import (
 	"errors"
+	"math/rand"
 	"testing"
 
 	"github.com/jitffi/jitffi/abi"
@@ -101,5 +102,96 @@ func checkPlanShape(t *testing.T, p *abi.Plan) {
 	used = map[abi.Reg]bool{}
 	for _, part := range p.Result.Parts {
 		take(part.Reg, rs.IsResult(part.Reg))
+	}
+}
+
+// FuzzParseSignature parses arbitrary text as a prototype, with no declarations under
+// LP64 and with the zlib and sqlite declarations under LLP64. Each parse gives a
+// *ParseError with a position inside the text, or a signature that prints and parses
+// back to itself.
+func FuzzParseSignature(f *testing.F) {
+	for _, c := range parseSigCases {
+		f.Add(c.in)
+	}
+	for _, c := range parseErrorCases {
+		f.Add(c.in)
+	}
+	for _, c := range prototypeCases {
+		f.Add(c.in)
+	}
+	for _, c := range prototypeErrorCases {
+		f.Add(c.in)
+	}
+	for _, c := range headerPrototypes {
+		f.Add(c.text)
+	}
+	g := &sigGen{r: rand.New(rand.NewSource(2))}
+	for i := 0; i < 20; i++ {
+		f.Add(g.signature().String())
+	}
+	env := abi.NewTypeEnv()
+	for _, text := range []string{zlibDecls, sqliteDecls, envOracleDecls} {
+		if err := env.Declare(text); err != nil {
+			f.Fatal(err)
+		}
+	}
+	parsers := []abi.Parser{{}, {Model: abi.LLP64, Env: env}}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, p := range parsers {
+			proto, err := p.ParsePrototype(text)
+			if err != nil {
+				checkParseError(t, text, err)
+				continue
+			}
+			if len(proto.ParamNames) != len(proto.Signature.Params) {
+				t.Fatalf("ParsePrototype(%q): %d parameter names for %d parameters", text, len(proto.ParamNames), len(proto.Signature.Params))
+			}
+			checkPrintParse(t, proto.Signature)
+		}
+	})
+}
+
+// FuzzDeclare declares arbitrary text in an environment holding the zlib declarations,
+// then parses a prototype with it. Neither may panic or run away; each error is a
+// *ParseError with a position inside its text.
+func FuzzDeclare(f *testing.F) {
+	for _, seed := range []string{zlibDecls, sqliteDecls, envOracleDecls,
+		"#define F(a, ...) a f(__VA_ARGS__)\nF(int, char);", "#define A B\n#define B A\nA x;",
+		"typedef struct n { struct n *next; enum { X = sizeof(struct n *) } e; } n;", "#undef OF\n#define OF(x) ()"} {
+		f.Add(seed, "ZEXTERN uLong ZEXPORT crc32 OF((uLong crc, const Bytef *buf, uInt len));")
+	}
+	f.Fuzz(func(t *testing.T, decls, text string) {
+		env := abi.NewTypeEnv()
+		if err := env.Declare(zlibDecls); err != nil {
+			t.Fatal(err)
+		}
+		if err := env.Declare(decls); err != nil {
+			checkParseError(t, decls, err)
+		}
+		for m := range 3 {
+			proto, err := abi.Parser{Model: abi.DataModel(m), Env: env}.ParsePrototype(text)
+			if envErr := env.Err(abi.DataModel(m)); envErr != nil {
+				if err != envErr {
+					t.Fatalf("parse under %v with an environment that failed there: %v, want %v", abi.DataModel(m), err, envErr)
+				}
+				continue
+			}
+			if err != nil {
+				checkParseError(t, text, err)
+				continue
+			}
+			checkPrintParse(t, proto.Signature)
+		}
+	})
+}
+
+func checkParseError(t *testing.T, text string, err error) {
+	t.Helper()
+	var pe *abi.ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("parse of %q: error %v is not a *ParseError", text, err)
+	}
+	if pe.Pos < 0 || pe.Pos > len(text) || pe.Text != text {
+		t.Fatalf("parse of %q: error position %d out of range, or text %q", text, pe.Pos, pe.Text)
 	}
 }

@@ -27,8 +27,21 @@ func (m DataModel) String() string {
 	return fmt.Sprintf("DataModel(%d)", uint8(m))
 }
 
-// A ParseError reports text that ParseSignature or ParseType cannot read: where the
-// problem is and what was expected there.
+// DataModel returns the data model of the platforms that use the calling convention a:
+// LLP64 for Win64 (Windows), LP64UnsignedChar for AAPCS64 (Linux on arm64), and LP64 for
+// System V and Apple arm64 (Linux and macOS), and for the zero ABI.
+func (a ABI) DataModel() DataModel {
+	switch a {
+	case Win64:
+		return LLP64
+	case AAPCS64:
+		return LP64UnsignedChar
+	}
+	return LP64
+}
+
+// A ParseError reports text that the parser cannot read: where the problem is and what
+// was expected there.
 type ParseError struct {
 	// Text is the whole text given to the parser.
 	Text string
@@ -73,76 +86,178 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // The other limits are the type model's own: MaxTypeSize, MaxTypeDepth and MaxMembers.
 const maxAlignAttr = 1 << 28
 
-// ParseSignature parses a C function type at one call site under the LP64 data model.
+// A Parser reads C signatures and types as headers write them, under a data model and
+// with the declarations of a type environment. Its zero value parses under LP64 with no
+// declarations beyond the built-in ones. A Parser is a small value: make one per use, as
+// in
 //
-// The text is the result type followed by the parameter list in parentheses, as in a C
-// declaration without the function name:
+//	env := abi.NewTypeEnv()
+//	err := env.Declare("typedef unsigned long uLong; typedef unsigned char Bytef; typedef unsigned int uInt;")
+//	p := abi.Parser{Model: abi.Host.DataModel(), Env: env}
+//	proto, err := p.ParsePrototype("uLong crc32(uLong crc, const Bytef *buf, uInt len);")
 //
+// The text is one C declaration of a function, with or without the function's name:
+//
+//	int sqlite3_open(const char *filename, sqlite3 **ppDb);
 //	struct{float x; float y; float z;} (int32_t, double)
 //	int32_t (const char*, ..., double, int32_t)
 //	void (void)
 //
 // Parameters after "..." are the variadic arguments of this call: Signature.Fixed is the
 // number of parameters before "...", or -1 when there is no "...". "()" and "(void)" both
-// mean no parameters. Parameters may carry names, which are ignored.
+// mean no parameters. Parameter names are kept in Prototype.ParamNames.
 //
 // Types are the C scalar types (void, _Bool/bool, char, short, int, long, long long in
 // their signed and unsigned forms, float, double), the fixed-width and pointer-sized
 // typedefs of stdint.h and stddef.h (int8_t..uint64_t, size_t, ssize_t, intptr_t,
-// uintptr_t, ptrdiff_t), pointers ("T*", pointee not kept), and struct and union
-// definitions with their members inline, optionally marked __attribute__((packed))
-// (structs only) and __attribute__((aligned(N))). Members may be arrays ("T name[3][2]")
-// and may be unnamed. const, volatile and restrict are accepted and ignored; comments are
-// skipped. The parser rejects, with a *ParseError, what C rejects and what jitffi does not
-// support: long double, _Complex, __int128, enums, bit-fields, function types, named
-// (tag-only) struct references, arrays as parameters or results, and void mixed with
-// other parameters.
+// uintptr_t, ptrdiff_t), enums, pointers (the pointee is not kept), arrays (as members;
+// a parameter declared as an array or a function is a pointer, as in C), and structs and
+// unions, defined inline or named by a tag or typedef of the environment. A struct or
+// union may carry __attribute__((packed)) (structs only) and __attribute__((aligned(N)))
+// after its keyword or its member list. Array lengths and enum values are integer
+// constant expressions (sizeof of a type included).
+//
+// Names the text does not declare are opaque: a pointer to an undeclared name or struct
+// ("sqlite3 *", "struct foo *") is a pointer, while a use by value is an error at the
+// name. A tag defined in the text ("struct point {int x, y;}") names its type for the
+// rest of the text, so a struct may point to itself.
+//
+// What headers add around a prototype is read and dropped where it cannot change the
+// call: const, volatile and restrict; storage classes (extern, static, inline); a
+// trailing semicolon; comments; the calling-convention keywords 64-bit compilers ignore
+// (__cdecl, __stdcall, __fastcall); and __attribute__((...)) and __declspec(...) of
+// attributes that do not change the call, such as nonnull, deprecated, format or
+// visibility. An __asm__("name") label sets Prototype.Symbol. A pointer to a function
+// ("int (*)(void*, int)", or a typedef of one) stands for the function, so a callback's
+// type reads as headers write it. The macros of the environment are expanded.
+//
+// The parser rejects, with a *ParseError, what C rejects and what jitffi does not
+// support: long double, _Complex, __int128, bit-fields, a struct or union by value that
+// is declared nowhere, flexible array members, void mixed with other parameters,
+// attributes that change a layout or a convention (ms_abi: bind with WithABI instead),
+// __vectorcall, and initializers or function bodies.
+type Parser struct {
+	// Model decides the sizes of long and the signedness of plain char.
+	Model DataModel
+	// Env holds the typedefs, tags, enum constants, functions and macros the text may
+	// use, or is nil for none.
+	Env *TypeEnv
+}
+
+// A Prototype is a function declaration read by Parser.ParsePrototype.
+type Prototype struct {
+	// Name is the declared function's name, or "" when the text has none (a signature
+	// such as "int (int)", or a pointer to a function).
+	Name string
+	// Symbol is the name to look up in a library: the string of the declaration's
+	// __asm__("...") label when it has one, and Name otherwise.
+	Symbol string
+	// Signature is the function's type at this call site.
+	Signature *Signature
+	// ParamNames holds one name per entry of Signature.Params, "" for an unnamed one.
+	ParamNames []string
+	// ResultCString reports that the result is a pointer to a character type (char,
+	// signed char or unsigned char, possibly qualified or through typedefs), which a
+	// caller may read as a NUL-terminated string. A pointer to int8_t or uint8_t is not
+	// one: those name bytes.
+	ResultCString bool
+}
+
+// ParsePrototype parses a function declaration (see Parser) and returns it with its name.
+// The text may also be just the name of a function declared in the environment.
+func (ps Parser) ParsePrototype(text string) (proto *Prototype, err error) {
+	p, err := ps.newParser(text)
+	if err != nil {
+		return nil, err
+	}
+	defer p.recover(&err)
+	return p.parsePrototypeText(), nil
+}
+
+// ParseSignature is ParsePrototype that returns only the signature.
+func (ps Parser) ParseSignature(text string) (*Signature, error) {
+	proto, err := ps.ParsePrototype(text)
+	if err != nil {
+		return nil, err
+	}
+	return proto.Signature, nil
+}
+
+// ParseType parses one C type, in the syntax of a parameter's type without a name, for
+// example "struct{int32_t a; double b[2];}", "const char*" or "uLong". Unlike a
+// parameter, the type may be an array, such as "float[4]", so that ParseType reads back
+// what Type.String prints for every type.
+func (ps Parser) ParseType(text string) (t *Type, err error) {
+	p, err := ps.newParser(text)
+	if err != nil {
+		return nil, err
+	}
+	defer p.recover(&err)
+	return p.parseStandaloneType(), nil
+}
+
+// ParseSignature parses a C function type or prototype under the LP64 data model, with no
+// type environment: Parser{}.ParseSignature. Examples:
+//
+//	struct{float x; float y; float z;} (int32_t, double)
+//	int32_t (const char*, ..., double, int32_t)
+//	int sqlite3_open(const char *filename, sqlite3 **ppDb);
 func ParseSignature(text string) (*Signature, error) {
-	return ParseSignatureModel(text, LP64)
+	return Parser{}.ParseSignature(text)
 }
 
 // ParseSignatureModel is ParseSignature under the given data model, which decides the
-// sizes of long and the signedness of plain char.
-func ParseSignatureModel(text string, m DataModel) (sig *Signature, err error) {
-	p, err := newParser(text, m)
-	if err != nil {
-		return nil, err
-	}
-	defer p.recover(&err)
-	sig = p.parseSignature()
-	return sig, nil
+// sizes of long and the signedness of plain char: Parser{Model: m}.ParseSignature.
+func ParseSignatureModel(text string, m DataModel) (*Signature, error) {
+	return Parser{Model: m}.ParseSignature(text)
 }
 
-// ParseType parses one C type under the LP64 data model, in the syntax ParseSignature
-// accepts for a parameter or result, for example "struct{int32_t a; double b[2];}" or
-// "const char*". Unlike a parameter, the type may also be an array, such as "float[4]",
-// so that ParseType reads back what Type.String prints for every type.
+// ParseType parses one C type under the LP64 data model: Parser{}.ParseType.
 func ParseType(text string) (*Type, error) {
-	return ParseTypeModel(text, LP64)
+	return Parser{}.ParseType(text)
 }
 
-// ParseTypeModel is ParseType under the given data model.
-func ParseTypeModel(text string, m DataModel) (t *Type, err error) {
-	p, err := newParser(text, m)
-	if err != nil {
-		return nil, err
-	}
-	defer p.recover(&err)
-	t = p.parseStandaloneType()
-	return t, nil
+// ParseTypeModel is ParseType under the given data model: Parser{Model: m}.ParseType.
+func ParseTypeModel(text string, m DataModel) (*Type, error) {
+	return Parser{Model: m}.ParseType(text)
 }
 
+// A parser reads one text.
 type parser struct {
 	lexer
 	model DataModel
-	depth int
+	// outer holds the environment's declarations under model, or is nil; local holds
+	// what the text itself declares (tags, enum constants, and in Declare typedefs,
+	// functions and macros).
+	outer, local *scope
+	// depth counts the structs and unions being read, nest the declarators, parameter
+	// lists and parenthesized expressions, each against MaxTypeDepth.
+	depth, nest int
+	// declaring is set in TypeEnv.Declare, skip in TypeEnv.DeclareHeader, which skips
+	// the declarations it cannot read and lists why in skipped.
+	declaring, skip bool
+	skipped         []*ParseError
+	expanded        int
 }
 
-func newParser(text string, m DataModel) (*parser, error) {
-	if int(m) >= len(dataModelNames) {
-		return nil, fmt.Errorf("abi: unknown data model %v", m)
+func (ps Parser) newParser(text string) (*parser, error) {
+	if int(ps.Model) >= len(dataModelNames) {
+		return nil, fmt.Errorf("abi: unknown data model %v", ps.Model)
 	}
-	return &parser{lexer: lexer{text: text}, model: m}, nil
+	outer, err := ps.Env.scope(ps.Model)
+	if err != nil {
+		return nil, err
+	}
+	return newParser(text, ps.Model, outer), nil
+}
+
+func newParser(text string, m DataModel, outer *scope) *parser {
+	p := &parser{lexer: lexer{text: text}, model: m, outer: outer, local: newScope()}
+	p.lexer.expanded = &p.expanded
+	if outer != nil && outer.hasMacros() {
+		p.lexer.macros = p.lookupMacro
+	}
+	return p
 }
 
 func (p *parser) recover(err *error) {
@@ -155,96 +270,92 @@ func (p *parser) recover(err *error) {
 	}
 }
 
-// parseSignature reads: type '(' params ')' EOF.
-func (p *parser) parseSignature() *Signature {
-	p.next()
-	result := p.parsePointers(p.parseSpecifiers())
-	if p.is("[") {
-		p.failf(p.tok.pos, "a C function cannot return an array")
+// enter counts one more level of nesting at pos, failing beyond MaxTypeDepth; leave
+// undoes it.
+func (p *parser) enter(pos int) {
+	p.nest++
+	if p.nest > MaxTypeDepth {
+		p.failLimit(pos, ErrTooDeep, "declarators, parameter lists and expressions nested more than %d deep", MaxTypeDepth)
 	}
-	p.expect("(", "to start the parameter list")
-	sig := &Signature{Result: result, Fixed: -1}
-	if p.is(")") {
-		p.next()
-		p.expectEOF()
-		return sig
-	}
-	voidPos := -1 // position of a lone "void" parameter
-	for {
-		if p.is("...") {
-			if sig.Fixed >= 0 {
-				p.failf(p.tok.pos, "only one '...' is allowed")
-			}
-			sig.Fixed = len(sig.Params)
-			p.next()
-		} else {
-			pos := p.tok.pos
-			t, named := p.parseParam()
-			if t.Kind == Void {
-				if named {
-					p.failf(pos, "a parameter cannot have type void")
-				}
-				if voidPos >= 0 || len(sig.Params) > 0 || sig.Fixed >= 0 {
-					p.failf(pos, "'void' must be the only parameter")
-				}
-				voidPos = pos
-			} else {
-				if voidPos >= 0 {
-					p.failf(voidPos, "'void' must be the only parameter")
-				}
-				sig.Params = append(sig.Params, t)
-			}
-		}
-		if p.is(")") {
-			break
-		}
-		if !p.is(",") {
-			p.expected("',' or ')' after parameter")
-		}
-		p.next()
-		if voidPos >= 0 {
-			p.failf(voidPos, "'void' must be the only parameter")
-		}
-	}
-	p.next()
-	p.expectEOF()
-	return sig
 }
 
-// parseParam reads one parameter: a type, pointers and an optional name. It reports
-// whether the parameter was named.
-func (p *parser) parseParam() (*Type, bool) {
-	t := p.parsePointers(p.parseSpecifiers())
-	named := false
+func (p *parser) leave() { p.nest-- }
+
+// parsePrototypeText reads: declaration-specifiers declarator [attributes] [';'] EOF, or
+// the name of a function the environment declares.
+func (p *parser) parsePrototypeText() *Prototype {
+	p.next()
 	if p.tok.kind == tokIdent {
-		p.checkName("parameter")
+		if e, _ := p.lookupName(p.tok.text); e != nil && e.kind == entFunc {
+			save := p.snapshot()
+			name, pos := p.tok.text, p.tok.pos
+			p.next()
+			if p.is(";") {
+				p.next()
+			}
+			if p.tok.kind == tokEOF {
+				return p.prototype(name, e.asm, p.relocate(e.typ, pos).fn, pos)
+			}
+			p.lexer = save
+		}
+	}
+	base, _ := p.parseSpecifiers(ctxTop)
+	d := p.parseDeclarator(ctxTop)
+	asm := p.parseDeclTrailer(true)
+	t := p.derive(base, d)
+	fn, name := t.fn, d.name
+	if fn == nil && t.fnPtr != nil {
+		fn, name = t.fnPtr, ""
+	}
+	if fn == nil {
+		msg := fmt.Sprintf("expected '(' to start the parameter list, found %s", p.found())
+		if base.undeclared && p.tok.kind == tokIdent {
+			msg += fmt.Sprintf("; if '%s' is a macro, define it in a TypeEnv (#define %s) or remove it", base.tag, base.tag)
+		}
+		p.failf(p.tok.pos, "%s", msg)
+	}
+	if p.is(";") {
 		p.next()
-		named = true
 	}
-	switch {
-	case p.is("["):
-		p.failf(p.tok.pos, "a parameter cannot be an array; C passes arrays as pointers (write T*)")
-	case p.is("("):
-		p.failf(p.tok.pos, "function types and function pointers are not supported; pass a function pointer as void*")
-	}
-	return t, named
+	p.expectEOF()
+	return p.prototype(name, asm, fn, d.namePos)
 }
 
-// parseStandaloneType reads: type ('[' N ']')* EOF.
+// prototype completes a function type into a Prototype: the result and parameters must
+// be complete types now.
+func (p *parser) prototype(name, asm string, fn *cfunc, pos int) *Prototype {
+	proto := &Prototype{Name: name, Symbol: name, ResultCString: fn.result.charPtr}
+	if asm != "" {
+		proto.Symbol = asm
+	}
+	proto.Signature = &Signature{Fixed: fn.fixed}
+	if fn.result.isVoid() {
+		proto.Signature.Result = Scalar(Void)
+	} else {
+		proto.Signature.Result = p.objectType(fn.result, fn.pos, "a function's result")
+	}
+	for _, prm := range fn.params {
+		proto.Signature.Params = append(proto.Signature.Params, p.objectType(prm.t, prm.pos, "a parameter"))
+		proto.ParamNames = append(proto.ParamNames, prm.name)
+	}
+	return proto
+}
+
+// parseStandaloneType reads: declaration-specifiers abstract-declarator EOF.
 func (p *parser) parseStandaloneType() *Type {
 	p.next()
-	t := p.parsePointers(p.parseSpecifiers())
-	if p.is("(") {
-		p.failf(p.tok.pos, "function types are not supported; use ParseSignature for a signature, void* for a function pointer")
-	}
-	if p.is("[") {
-		if t.Kind == Void {
-			p.failf(p.tok.pos, "array of void")
-		}
-		t = p.parseArrayDims(t)
+	pos := p.tok.pos
+	base, _ := p.parseSpecifiers(ctxType)
+	d := p.parseDeclarator(ctxType)
+	t := p.derive(base, d)
+	if t.fn != nil {
+		p.failf(pos, "function types are not supported; use ParseSignature for a signature, void* for a function pointer")
 	}
 	p.expectEOF()
-	return t
+	if t.isVoid() {
+		return Scalar(Void)
+	}
+	return p.objectType(t, pos, "a type")
 }
 
 func (p *parser) expectEOF() {
@@ -253,246 +364,12 @@ func (p *parser) expectEOF() {
 	}
 }
 
-// parsePointers reads any number of '*', each optionally followed by qualifiers.
-func (p *parser) parsePointers(t *Type) *Type {
-	for p.is("*") {
-		t = Scalar(Pointer)
-		p.next()
-		for p.tok.kind == tokIdent && qualifiers[p.tok.text] {
-			p.next()
-		}
-	}
-	return t
-}
-
-// checkName fails if the current identifier is a keyword, which cannot name a field or
-// a parameter.
+// checkName fails if the current identifier is a keyword, which cannot name a field, a
+// parameter or a declaration.
 func (p *parser) checkName(what string) {
-	w := p.tok.text
-	_, unsupported := unsupportedTypes[w]
-	if basicSpecifiers[w] || qualifiers[w] || unsupported || w == "struct" || w == "union" ||
-		w == "__attribute__" || w == "__attribute" {
+	if w := p.tok.text; isKeyword(w) {
 		p.failf(p.tok.pos, "expected a %s name, found keyword '%s'", what, w)
 	}
-}
-
-// parseSpecifiers reads the type specifiers and qualifiers of a declaration and returns
-// the type they name.
-func (p *parser) parseSpecifiers() *Type {
-	var sp specs
-	for p.tok.kind == tokIdent {
-		w, pos := p.tok.text, p.tok.pos
-		seenType := sp.named != nil || len(sp.words) > 0
-		switch {
-		case qualifiers[w]:
-			p.next()
-			continue
-		case basicSpecifiers[w]:
-			if sp.named != nil {
-				p.failf(pos, "'%s' cannot be combined with a %s", w, describeNamed(sp.named))
-			}
-			sp.add(w)
-			if msg := sp.check(); msg != "" {
-				p.failf(pos, "%s", msg)
-			}
-			p.next()
-			continue
-		case w == "struct" || w == "union":
-			if seenType {
-				p.failf(pos, "'%s' cannot be combined with other type specifiers", w)
-			}
-			sp.named = p.parseAggregate()
-			continue
-		case w == "__attribute__" || w == "__attribute":
-			p.failf(pos, "__attribute__ is only supported right after 'struct' or 'union' or after a member list's '}'")
-		}
-		if msg, ok := unsupportedTypes[w]; ok {
-			p.failf(pos, "%s", msg)
-		}
-		if seenType {
-			break // an identifier after the type is the declarator's name
-		}
-		k, ok := typedefNames[w]
-		if !ok {
-			p.failf(pos, "unknown type name '%s'", w)
-		}
-		sp.named = Scalar(k)
-		p.next()
-	}
-	if sp.named != nil {
-		return sp.named
-	}
-	if len(sp.words) == 0 {
-		p.failf(p.tok.pos, "expected a type, found %s", p.found())
-	}
-	return Scalar(sp.kind(p.model))
-}
-
-// parseAggregate reads a struct or union definition, starting at the keyword.
-func (p *parser) parseAggregate() *Type {
-	kw, kwPos := p.tok.text, p.tok.pos
-	p.depth++
-	if p.depth > MaxTypeDepth {
-		p.failLimit(kwPos, ErrTooDeep, "structs and unions nested more than %d deep", MaxTypeDepth)
-	}
-	defer func() { p.depth-- }()
-	p.next()
-	var attr attrs
-	p.parseAttributes(&attr)
-	if p.tok.kind == tokIdent && !basicSpecifiers[p.tok.text] && !qualifiers[p.tok.text] {
-		tag, tagPos := p.tok.text, p.tok.pos
-		p.next()
-		if !p.is("{") {
-			p.failf(tagPos, "'%s %s' has no member list; jitffi has no named types, so write the members inline: %s{...}", kw, tag, kw)
-		}
-	}
-	if !p.is("{") {
-		p.expected(fmt.Sprintf("'{' or a tag after '%s'", kw))
-	}
-	p.next()
-	var fields []Field
-	var fieldPos []int
-	var total int64 // running bound on the size, to stop overflow early
-	for !p.is("}") {
-		if p.tok.kind == tokEOF {
-			p.expected(fmt.Sprintf("a member or '}' to end the %s", kw))
-		}
-		fs, ps := p.parseMemberDecl(kw)
-		for i, f := range fs {
-			total += int64(f.Type.Size()) + int64(f.Type.Align())
-			if total > MaxTypeSize {
-				p.failLimit(ps[i], ErrTooLarge, "%s is larger than %d bytes", kw, MaxTypeSize)
-			}
-		}
-		fields = append(fields, fs...)
-		fieldPos = append(fieldPos, ps...)
-	}
-	p.next()
-	p.parseAttributes(&attr)
-	checkDuplicates(p, fields, fieldPos, kw)
-	var t *Type
-	if kw == "union" {
-		if attr.packed {
-			p.failf(attr.packedPos, "packed unions are not supported")
-		}
-		if attr.align > 0 {
-			t = AlignedUnionOf(attr.align, fields...)
-		} else {
-			t = UnionOf(fields...)
-		}
-	} else {
-		switch {
-		case attr.align > 0:
-			t = AlignedStructOf(attr.align, attr.packed, fields...)
-		case attr.packed:
-			t = PackedStructOf(fields...)
-		default:
-			t = StructOf(fields...)
-		}
-	}
-	p.checkLimits(kwPos, t)
-	return t
-}
-
-// parseMemberDecl reads one member declaration: a type followed by one or more
-// declarators separated by commas and a ';'. It returns the members and their positions.
-func (p *parser) parseMemberDecl(kw string) ([]Field, []int) {
-	declPos := p.tok.pos
-	base := p.parseSpecifiers()
-	var fields []Field
-	var poss []int
-	for {
-		pos := p.tok.pos
-		t := p.parsePointers(base)
-		name := ""
-		if p.tok.kind == tokIdent {
-			if p.isIdent("__attribute__") || p.isIdent("__attribute") {
-				p.failf(p.tok.pos, "attributes on members are not supported")
-			}
-			p.checkName("field")
-			name, pos = p.tok.text, p.tok.pos
-			p.next()
-		}
-		if t.Kind == Void && !p.is("(") {
-			p.failf(declPos, "a %s member cannot have type void", kw)
-		}
-		if p.is("[") {
-			t = p.parseArrayDims(t)
-		}
-		switch {
-		case p.is(":"):
-			p.failf(p.tok.pos, "bit-fields are not supported")
-		case p.is("("):
-			p.failf(p.tok.pos, "function types and function pointers are not supported; use void*")
-		case p.isIdent("__attribute__") || p.isIdent("__attribute"):
-			p.failf(p.tok.pos, "attributes on members are not supported")
-		}
-		if name == "" && len(fields) == 0 {
-			pos = declPos
-		}
-		fields = append(fields, Field{Name: name, Type: t})
-		poss = append(poss, pos)
-		if p.is(";") {
-			p.next()
-			break
-		}
-		if p.is(",") {
-			if name == "" {
-				p.failf(p.tok.pos, "expected a field name before ','")
-			}
-			p.next()
-			if p.tok.kind != tokIdent && !p.is("*") {
-				p.expected("a field name after ','")
-			}
-			continue
-		}
-		if name == "" {
-			p.expected("a field name, '[' or ';' after field type")
-		}
-		p.expected("';', ',' or '[' after field name")
-	}
-	for i, f := range fields {
-		if len(fields) > 1 && f.Name == "" {
-			p.failf(poss[i], "expected a field name")
-		}
-	}
-	return fields, poss
-}
-
-// parseArrayDims reads one or more '[N]' and returns the array of t they describe:
-// t[a][b] is an array of a arrays of b elements of t.
-func (p *parser) parseArrayDims(t *Type) *Type {
-	var dims []int
-	var poss []int
-	for p.is("[") {
-		p.next()
-		if p.is("]") {
-			p.failf(p.tok.pos, "arrays need a length; flexible array members are not supported")
-		}
-		if p.tok.kind != tokNumber {
-			p.expected("an array length")
-		}
-		if p.tok.num > MaxTypeSize {
-			p.failLimit(p.tok.pos, ErrTooLarge, "array length %s is larger than %d", p.tok.text, MaxTypeSize)
-		}
-		// Checked as the dimensions come, so that a million of them cost no more than
-		// MaxTypeDepth.
-		if t.depth+len(dims) >= MaxTypeDepth {
-			p.failLimit(p.tok.pos, ErrTooDeep, "structs, unions and arrays nested more than %d deep", MaxTypeDepth)
-		}
-		dims = append(dims, int(p.tok.num))
-		poss = append(poss, p.tok.pos)
-		p.next()
-		p.expect("]", "after the array length")
-	}
-	for i := len(dims) - 1; i >= 0; i-- {
-		if t.Size() > 0 && dims[i] > MaxTypeSize/t.Size() {
-			p.failLimit(poss[i], ErrTooLarge, "array is larger than %d bytes", MaxTypeSize)
-		}
-		t = ArrayOf(t, dims[i])
-		p.checkLimits(poss[i], t)
-	}
-	return t
 }
 
 // checkLimits fails at pos if the constructors found that t breaks a limit of the type
@@ -509,40 +386,4 @@ func (p *parser) checkLimits(pos int, t *Type) {
 // or ErrTooDeep.
 func (p *parser) failLimit(pos int, kind error, format string, args ...any) {
 	panic(bailout{&ParseError{Text: p.text, Pos: pos, Msg: fmt.Sprintf(format, args...), Err: kind}})
-}
-
-// checkDuplicates rejects a struct or union with two members of the same name, counting
-// the members of unnamed struct and union members as C11 does.
-func checkDuplicates(p *parser, fields []Field, pos []int, kw string) {
-	seen := map[string]bool{}
-	for i, f := range fields {
-		var names []string
-		if f.Name != "" {
-			names = []string{f.Name}
-		} else {
-			names = promotedNames(f.Type, nil)
-		}
-		for _, n := range names {
-			if seen[n] {
-				p.failf(pos[i], "duplicate member '%s' in %s", n, kw)
-			}
-			seen[n] = true
-		}
-	}
-}
-
-// promotedNames appends the member names an unnamed member of type t brings into the
-// enclosing struct or union.
-func promotedNames(t *Type, names []string) []string {
-	if t.Kind != Struct && t.Kind != Union {
-		return names
-	}
-	for _, f := range t.Fields {
-		if f.Name != "" {
-			names = append(names, f.Name)
-		} else {
-			names = promotedNames(f.Type, names)
-		}
-	}
-	return names
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
+	"strconv"
 	"syscall"
 	"unsafe"
 
@@ -18,6 +20,8 @@ func cmdCall(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("call")
 	fast := fs.Bool("fast", false, "use the Fast call mode")
 	withErrno := fs.Bool("errno", false, "print errno after the call")
+	raw := fs.Bool("raw", false, "print a char pointer result as an address")
+	decls := addDeclFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, callUsage)
@@ -26,16 +30,36 @@ func cmdCall(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "call", "%v", err)
 	}
-	if len(pos) < 3 {
+	if len(pos) < 2 {
 		return usageError(stderr, "call", "want a library, a symbol and a signature, got %d arguments", len(pos))
 	}
-	libName, symbol, text, values := pos[0], pos[1], pos[2], pos[3:]
 
 	// Everything that can be checked without loading the library is checked first.
-	sig, err := abi.ParseSignatureModel(text, dataModel(abi.Host))
+	env, err := decls.env()
 	if err != nil {
 		return failure(stderr, "call", err)
 	}
+	parser := abi.Parser{Model: abi.Host.DataModel(), Env: env}
+	libName, symbol, text, values := pos[0], "", "", pos[2:]
+	if isIdentifier(pos[1]) && !declaresFunc(parser, pos[1]) {
+		// <library> <symbol> '<signature>': the symbol is named apart.
+		if len(pos) < 3 {
+			return usageError(stderr, "call", "want a library, a symbol and a signature, got %d arguments", len(pos))
+		}
+		symbol, text, values = pos[1], pos[2], pos[3:]
+	} else {
+		text = pos[1] // <library> '<prototype>'
+	}
+	proto, err := parser.ParsePrototype(text)
+	if err != nil {
+		return failure(stderr, "call", decls.parseError(err))
+	}
+	if symbol == "" {
+		if symbol = proto.Symbol; symbol == "" {
+			return usageError(stderr, "call", "the signature %q names no function: give the symbol before it", text)
+		}
+	}
+	sig := proto.Signature
 	var opts []jitffi.Option
 	if *fast {
 		opts = append(opts, jitffi.Fast())
@@ -83,7 +107,11 @@ func cmdCall(args []string, stdout, stderr io.Writer) int {
 	// comes out before the result and is not lost when the command exits.
 	flushCStdio()
 
-	if sig.Result.Kind != abi.Void {
+	switch {
+	case sig.Result.Kind == abi.Void:
+	case proto.ResultCString && !*raw:
+		fmt.Fprintln(stdout, cStringResult(frame.ResultPointer()))
+	default:
 		fmt.Fprintln(stdout, formatValue(frame.Result(), sig.Result))
 	}
 	for _, b := range enc.bufs {
@@ -93,6 +121,47 @@ func cmdCall(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "errno: %s\n", errnoText(errno))
 	}
 	return exitOK
+}
+
+// maxCString bounds how much of a C string result call prints.
+const maxCString = 1 << 20
+
+// cStringResult formats the C string at p, quoted, or NULL; beyond maxCString bytes it
+// prints the start and says how it was cut.
+func cStringResult(p unsafe.Pointer) string {
+	if p == nil {
+		return "NULL"
+	}
+	n := 0
+	for n < maxCString && *(*byte)(unsafe.Add(p, n)) != 0 {
+		n++
+	}
+	s := strconv.Quote(string(unsafe.Slice((*byte)(p), n)))
+	if n == maxCString {
+		s += fmt.Sprintf("… (cut at %d bytes; --raw prints the address)", maxCString)
+	}
+	return s
+}
+
+// isIdentifier reports whether s is a C identifier, which names a symbol rather than
+// being a prototype.
+func isIdentifier(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// declaresFunc reports whether the parser's declarations declare a function called name,
+// which then stands for its whole prototype.
+func declaresFunc(p abi.Parser, name string) bool {
+	if p.Env == nil {
+		return false
+	}
+	_, found := slices.BinarySearch(p.Env.Funcs(), name)
+	return found
 }
 
 // errnoText describes an error code as "ERANGE (34): numerical result out of range", or

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,7 +36,22 @@ func TestCall(t *testing.T) {
 			"-42\nerrno: 0\n"},
 		{"void", []string{"libc.so.6", "srand", "void (unsigned)", "1"}, ""},
 		{"hex argument", []string{"libc.so.6", "toupper", "int (int)", "0x61"}, "65\n"},
-		{"null pointer result", []string{"libc.so.6", "getenv", "char* (char*)", "JITFFI_SURELY_UNSET_VARIABLE"}, "0x0\n"},
+		{"null string result", []string{"libc.so.6", "getenv", "char* (char*)", "JITFFI_SURELY_UNSET_VARIABLE"}, "NULL\n"},
+		{"null pointer result", []string{"--raw", "libc.so.6", "getenv", "char* (char*)", "JITFFI_SURELY_UNSET_VARIABLE"}, "0x0\n"},
+		{"void pointer result", []string{"libc.so.6", "memchr", "void *memchr(const void *s, int c, size_t n);", "abc", "100", "3"}, "0x0\n"},
+		// A prototype names the symbol; a char pointer result prints as a string.
+		{"string result", []string{"libc.so.6", "char *strchr(const char *s, int c);", "hello", "108"}, "\"llo\"\n"},
+		{"unsigned string result", []string{"libc.so.6", "strrchr", "const unsigned char *(const char *, int)", "a\tb\"c", "9"}, "\"\\tb\\\"c\"\n"},
+		{"asm label", []string{"libc.so.6", "extern int my_abs (int __x) __attribute__ ((__const__)) __asm__(\"abs\");", "-7"}, "7\n"},
+		{"header prototype", []string{"libc.so.6", "extern int abs (int __x) __attribute__ ((__nothrow__ , __leaf__)) __attribute__ ((__const__)) ;", "-3"}, "3\n"},
+		{"opaque pointer", []string{"libc.so.6", "int fflush(FILE *stream);", "null"}, "0\n"},
+		// Declarations: typedefs, structs and macros the signature uses; a function they
+		// declare may be named alone.
+		{"typedefs", []string{"--decl", "typedef unsigned long my_size; typedef struct { int quot; int rem; } div_t;",
+			"libc.so.6", "div_t div(int numer, int denom);", "17", "5"}, "{quot: 3, rem: 2}\n"},
+		{"macros", []string{"--decl", "#define LIBC_API extern\n#define OF(args) args\ntypedef unsigned long my_size;",
+			"libc.so.6", "LIBC_API my_size strlen OF((const char *s));", "hello"}, "5\n"},
+		{"declared function", []string{"--decl", "typedef unsigned long size_t; size_t strlen(const char *s);", "libc.so.6", "strlen", "hello!"}, "6\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := runCmd(t, append([]string{"call"}, tc.args...)...)
@@ -63,6 +80,12 @@ func TestCallErrors(t *testing.T) {
 		{"bad buffer", []string{"libc.so.6", "strlen", "size_t (char*)", "buf:0"}, `bad buffer "buf:0"`},
 		{"unknown flag", []string{"--slow", "libc.so.6", "abs", "int (int)", "1"}, "unknown flag --slow"},
 		{"no signature", []string{"libc.so.6", "abs"}, "want a library, a symbol and a signature"},
+		{"no symbol", []string{"libc.so.6"}, "want a library, a symbol and a signature"},
+		{"unnamed prototype", []string{"libc.so.6", "int (int)", "1"}, `the signature "int (int)" names no function: give the symbol before it`},
+		{"undeclared type", []string{"libc.so.6", "uLong crc32(uLong crc);", "1"}, "at 0: unknown type name 'uLong'"},
+		{"bad declaration", []string{"--decl", "typedef int;;\ntypedef long x y;", "libc.so.6", "abs", "int (int)", "1"}, "--decl: abi: parse \"typedef int;;\\ntypedef long x y;\" at 29: expected ';' after the declaration, found 'y'"},
+		{"declared function and a signature", []string{"--decl", "long labs(long);", "libc.so.6", "labs", "long (long)", "-4"}, "labs (int64_t (int64_t)) takes 1 argument, got 2"},
+		{"missing decl file", []string{"--decl-file", "/jitffi/no/such/file.h", "libc.so.6", "abs", "int (int)", "1"}, "--decl-file: open /jitffi/no/such/file.h"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := runCmd(t, append([]string{"call"}, tc.args...)...)
@@ -70,6 +93,42 @@ func TestCallErrors(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and one line with %q", code, stdout, stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestCallDeclFile reads declarations from files, in order, with prototypes copied from
+// glibc's preprocessed headers.
+func TestCallDeclFile(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "types.h")
+	second := filepath.Join(dir, "funcs.h")
+	if err := os.WriteFile(first, []byte("typedef unsigned long int size_t;\ntypedef struct { long int quot; long int rem; } ldiv_t;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(second, []byte("extern ldiv_t ldiv (long int __numer, long int __denom)\n     __attribute__ ((__nothrow__ , __leaf__)) __attribute__ ((__const__)) ;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCmd(t, "call", "--decl-file", first, "--decl-file", second, "libc.so.6", "ldiv", "-1099511627779", "1048576")
+	if code != exitOK || stdout != "{quot: -1048576, rem: -3}\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, _, stderr = runCmd(t, "call", "--decl-file", second, "libc.so.6", "ldiv", "1", "1")
+	if code != exitError || !strings.Contains(stderr, `abi: parse "ldiv" at 0: unknown type name 'ldiv_t'`) {
+		t.Errorf("out of order: exit %d, stderr %q", code, stderr)
+	}
+	// A whole preprocessed header: what cannot be read is skipped, and said to be when
+	// the signature fails.
+	header := filepath.Join(dir, "header.h")
+	if err := os.WriteFile(header, []byte("typedef struct { long double d; } big;\ntypedef unsigned long int size_t;\nextern size_t strlen (const char *__s);\nbig make(void);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCmd(t, "call", "--decl-file", header, "libc.so.6", "strlen", "abc")
+	if code != exitOK || stdout != "3\n" {
+		t.Errorf("a header with a declaration skipped: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, _, stderr = runCmd(t, "call", "--decl-file", header, "libc.so.6", "make")
+	if code != exitError || !strings.Contains(stderr, "unknown type name 'big'") || !strings.Contains(stderr, "hold 2 declarations jitffi cannot read, which were skipped") {
+		t.Errorf("a function whose type was skipped: exit %d, stderr %q", code, stderr)
 	}
 }
 

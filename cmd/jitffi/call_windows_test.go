@@ -33,7 +33,13 @@ func TestCallWindows(t *testing.T) {
 			"4294967295\nerrno: 2: ..."},
 		{"void", []string{"ucrtbase.dll", "srand", "void (unsigned)", "1"}, ""},
 		{"hex argument", []string{"ucrtbase.dll", "toupper", "int (int)", "0x61"}, "65\n"},
-		{"null pointer result", []string{"ucrtbase.dll", "getenv", "char* (char*)", "JITFFI_SURELY_UNSET_VARIABLE"}, "0x0\n"},
+		{"null string result", []string{"ucrtbase.dll", "getenv", "char* (char*)", "JITFFI_SURELY_UNSET_VARIABLE"}, "NULL\n"},
+		{"null pointer result", []string{"--raw", "ucrtbase.dll", "getenv", "char* (char*)", "JITFFI_SURELY_UNSET_VARIABLE"}, "0x0\n"},
+		{"string result", []string{"ucrtbase.dll", "char *strchr(const char *s, int c);", "hello", "108"}, "\"llo\"\n"},
+		{"prototype LLP64", []string{"--decl", "typedef unsigned long uLong; typedef struct { long quot; long rem; } ldiv_t;",
+			"ucrtbase.dll", "ldiv_t ldiv(long numer, long denom);", "-2000000003", "1000"}, "{quot: -2000000, rem: -3}\n"},
+		{"declared", []string{"--decl", "#define WINBASEAPI __declspec(dllimport)\n#define WINAPI __stdcall\ntypedef unsigned long DWORD;\nWINBASEAPI DWORD WINAPI GetCurrentProcessId(void);",
+			"kernel32.dll", "GetCurrentProcessId"}, "..."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := runCmd(t, append([]string{"call"}, tc.args...)...)

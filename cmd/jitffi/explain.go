@@ -32,6 +32,7 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 	abiName := fs.String("abi", defaultABI().String(), "calling convention")
 	withErrno := fs.Bool("errno", false, "also show the errno-capturing stub")
 	callback := fs.Bool("callback", false, "explain the upcall stub of a callback (C calls Go) instead of the call stub")
+	decls := addDeclFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, explainUsage)
@@ -47,13 +48,25 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failure(stderr, "explain", err)
 	}
-	sig, err := abi.ParseSignatureModel(pos[0], dataModel(a))
+	env, err := decls.env()
 	if err != nil {
 		return failure(stderr, "explain", err)
 	}
+	proto, err := abi.Parser{Model: a.DataModel(), Env: env}.ParsePrototype(pos[0])
+	if err != nil {
+		return failure(stderr, "explain", decls.parseError(err))
+	}
+	sig := proto.Signature
+	if proto.Name != "" {
+		fmt.Fprintf(stdout, "function %s", proto.Name)
+		if proto.Symbol != proto.Name {
+			fmt.Fprintf(stdout, " (symbol %s)", proto.Symbol)
+		}
+		fmt.Fprintf(stdout, ": %v\n", sig)
+	}
 	plan, err := abi.Classify(sig, a)
 	if errors.Is(err, abi.ErrUnsupportedABI) {
-		fmt.Fprintf(stdout, "signature (%v): %v\n", dataModel(a), sig)
+		fmt.Fprintf(stdout, "signature (%v): %v\n", a.DataModel(), sig)
 		fmt.Fprintf(stdout, "plan: not available: the %v classifier is not built yet, so there is no plan or stub to show\n", a)
 		return exitUnexplained
 	}
@@ -61,7 +74,7 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 		return failure(stderr, "explain", err)
 	}
 
-	fmt.Fprintf(stdout, "plan (%v, data model %v):\n", a, dataModel(a))
+	fmt.Fprintf(stdout, "plan (%v, data model %v):\n", a, a.DataModel())
 	writeIndented(stdout, plan.String())
 	if *callback {
 		return explainCallback(stdout, sig, plan)

@@ -27,14 +27,18 @@ func FuzzArgumentConversion(f *testing.F) {
 		{"void (bool, float, uint64_t)", "true"},
 		{"int (struct{double d[3];})", `{1e308, -inf, nan}`},
 		{"int (void*)", "str:{,}"},
+		{"char *strchr(const char *s, int c);", "hello"},
+		{"extern int open (const char *__file, int __oflag, ...) __asm__ (\"\" \"open64\");", "0x10"},
+		{"struct point {int x, y;} mid(struct point a, struct point b)", "{1, 2}"},
 	} {
 		f.Add(seed[0], seed[1])
 	}
 	f.Fuzz(func(t *testing.T, sigText, arg string) {
-		sig, err := abi.ParseSignatureModel(sigText, dataModel(abi.Host))
-		if err != nil || jitffi.CheckSignature(sig) != nil {
+		proto, err := abi.Parser{Model: abi.Host.DataModel()}.ParsePrototype(sigText)
+		if err != nil || jitffi.CheckSignature(proto.Signature) != nil {
 			return
 		}
+		sig := proto.Signature
 		var enc argEncoder
 		for i, p := range sig.Params {
 			b, err := enc.encode(i, p, arg)

@@ -3,17 +3,24 @@
 //
 // Usage:
 //
-//	jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] '<signature>'
-//	jitffi call [--fast] [--errno] <library> <symbol> '<signature>' [arguments...]
+//	jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] [--callback] [--decl TEXT] [--decl-file FILE] '<signature>'
+//	jitffi call [--fast] [--errno] [--raw] [--decl TEXT] [--decl-file FILE] <library> <symbol> '<signature>' [arguments...]
+//	jitffi call [flags] <library> '<prototype>' [arguments...]
 //	jitffi help [command]
 //
-// explain parses a C signature, classifies it under a calling convention (the host's by
+// A signature is C as headers write it: a function type ('double (double)') or a whole
+// prototype ('int sqlite3_open(const char *filename, sqlite3 **ppDb);'), with the
+// typedefs, structs and macros it needs given as C declarations with --decl.
+// explain parses a signature, classifies it under a calling convention (the host's by
 // default) and prints the call plan, the frame layout and the disassembled call stub.
 // call binds a function of a shared library to a signature given as text and calls it
 // with arguments converted from the command line, for example:
 //
 //	jitffi call libm.so.6 cos 'double (double)' 0
+//	jitffi call libc.so.6 'char *getenv(const char *name);' HOME
 //	jitffi call libc.so.6 snprintf 'int32_t (char*, size_t, char*, ..., double)' buf:64 64 '%.3f' 3.14159
+//	jitffi call --decl 'typedef unsigned long uLong; typedef unsigned char Bytef; typedef unsigned int uInt;' \
+//		libz.so.1 'uLong crc32(uLong crc, const Bytef *buf, uInt len);' 0 hello 5
 //
 // Run "jitffi help call" for how arguments are written.
 package main
@@ -41,21 +48,28 @@ const usageText = `jitffi explains and makes C calls through jitffi's JIT-compil
 
 Usage:
 
-	jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] '<signature>'
-	jitffi call [--fast] [--errno] <library> <symbol> '<signature>' [arguments...]
+	jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] [--callback] [--decl TEXT] '<signature>'
+	jitffi call [--fast] [--errno] [--raw] [--decl TEXT] <library> <symbol> '<signature>' [arguments...]
+	jitffi call [flags] <library> '<prototype>' [arguments...]
 	jitffi help [command]
 
-A signature is a C function type without the function name, such as
-'double (double)' or 'int32_t (char*, size_t, char*, ..., double)'.
+A signature is C as headers write it: a function type such as 'double (double)' or
+'int32_t (char*, size_t, char*, ..., double)', or a whole prototype such as
+'int sqlite3_open(const char *filename, sqlite3 **ppDb);', whose name is the symbol
+to call. A pointer to a name declared nowhere (sqlite3 *) is a pointer; other type
+names (uLong), structs by tag and macros (ZEXTERN) come from C declarations given with
+--decl TEXT or --decl-file FILE (typedefs, struct, union and enum definitions,
+prototypes, #define), and a function those declare may be named alone.
 
 Run "jitffi help explain" or "jitffi help call" for details.
 `
 
-const explainUsage = `Usage: jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] [--callback] '<signature>'
+const explainUsage = `Usage: jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] [--callback] [--decl TEXT] [--decl-file FILE] '<signature>'
 
-Parses the signature under the ABI's data model (LLP64 for win64, LP64 with unsigned
-char for aapcs64, LP64 otherwise), classifies it under the ABI's calling convention
-and prints the call plan, the call frame's layout and the disassembled call stub.
+Parses the signature (a function type or a whole prototype, as in "jitffi help") under
+the ABI's data model (LLP64 for win64, LP64 with unsigned char for aapcs64, LP64
+otherwise), classifies it under the ABI's calling convention and prints the call plan,
+the call frame's layout and the disassembled call stub.
 When the ABI's classifier or stub emitter is not built yet, it prints what it can and
 says what is missing. When jitffi's bind would refuse the signature although it has a
 plan (more than 64 parameters, more than 64 KiB of system stack), it prints the plan and
@@ -68,12 +82,28 @@ Flags:
   --callback   show the upcall stub of a callback of that signature (C calling Go): it
                takes the arguments where the convention puts them, stores them in an upcall
                frame, calls jitffi's door into Go, and returns the result the Go side left
+` + declFlagsUsage
+
+// declFlagsUsage describes the flags every command that reads a signature has.
+const declFlagsUsage = `  --decl TEXT       C declarations the signature may use: typedefs, struct, union and
+                    enum definitions, prototypes and #define lines (repeatable)
+  --decl-file FILE  the same, read from a file (repeatable), such as a header run through
+                    the preprocessor (cc -E -P); the declarations it cannot read (long
+                    double, bit-fields, #if, ...) are skipped, and what they declare is
+                    unknown to the signature
 `
 
-const callUsage = `Usage: jitffi call [--fast] [--errno] <library> <symbol> '<signature>' [arguments...]
+const callUsage = `Usage: jitffi call [--fast] [--errno] [--raw] [--decl TEXT] [--decl-file FILE] <library> <symbol> '<signature>' [arguments...]
+       jitffi call [flags] <library> '<prototype>' [arguments...]
 
 Opens the library, binds the symbol to the signature (parsed under the host's data
-model) and calls it with one argument per parameter, converted by the parameter's type:
+model) and calls it with one argument per parameter. In the second form the prototype
+names the symbol (or its __asm__ label does), as in
+
+  jitffi call libc.so.6 'char *getenv(const char *name);' HOME
+
+and may also be just the name of a function the --decl declarations declare. Each
+argument is converted by its parameter's type:
 
   integers   decimal or 0x hex, optionally negative: 42, -5, 0xff (range-checked)
   bool       true, false, 1 or 0
@@ -87,16 +117,18 @@ model) and calls it with one argument per parameter, converted by the parameter'
   structs    a brace list of the leaf values in order: {1,2.5} or {{1,2},3}
 
 The signature is checked against jitffi's bind limits before any argument is converted.
-It prints the result (nothing for void; structs as {field: value, ...}; of an array of
-more than 7 elements the first 4, the last 2 and how many are left out), then the
-contents of every buf: argument and, with --errno, errno as read right after the call.
+It prints the result (nothing for void; a pointer to char, signed char or unsigned char
+as the C string it points to, quoted, or NULL; structs as {field: value, ...}; of an
+array of more than 7 elements the first 4, the last 2 and how many are left out), then
+the contents of every buf: argument and, with --errno, errno as read right after the call.
 An argument that starts with "-" is taken for a flag unless it is a number; put "--"
 before arguments to take them all literally. Errors exit with status 2.
 
 Flags:
-  --fast    use the Fast call mode (no scheduler transition)
-  --errno   print errno as read right after the call
-`
+  --fast            use the Fast call mode (no scheduler transition)
+  --errno           print errno as read right after the call
+  --raw             print a char pointer result as its address, not as a string
+` + declFlagsUsage
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -193,16 +225,65 @@ func isNumber(s string) bool {
 	return err == nil || errors.As(err, &rangeErr)
 }
 
-// dataModel returns the data model of C's plain types (long, char) under an ABI's usual
-// platforms: LLP64 for Windows, unsigned char for Linux on arm64, LP64 otherwise.
-func dataModel(a abi.ABI) abi.DataModel {
-	switch a {
-	case abi.Win64:
-		return abi.LLP64
-	case abi.AAPCS64:
-		return abi.LP64UnsignedChar
+// declFlags collects the --decl and --decl-file flags, in order, and counts the
+// declarations of the files that were skipped.
+type declFlags struct {
+	sources []declSource
+	skipped int
+}
+
+type declSource struct {
+	text, file string
+}
+
+// addDeclFlags defines --decl and --decl-file in fs.
+func addDeclFlags(fs *flag.FlagSet) *declFlags {
+	d := &declFlags{}
+	fs.Func("decl", "C declarations", func(s string) error {
+		d.sources = append(d.sources, declSource{text: s})
+		return nil
+	})
+	fs.Func("decl-file", "a file of C declarations", func(s string) error {
+		d.sources = append(d.sources, declSource{file: s})
+		return nil
+	})
+	return d
+}
+
+// env returns a type environment holding the declarations, or nil for none. A --decl
+// text must declare all it holds; of a --decl-file, what cannot be read is skipped.
+func (d *declFlags) env() (*abi.TypeEnv, error) {
+	if len(d.sources) == 0 {
+		return nil, nil
 	}
-	return abi.LP64
+	env := abi.NewTypeEnv()
+	for _, src := range d.sources {
+		if src.file == "" {
+			if err := env.Declare(src.text); err != nil {
+				return nil, fmt.Errorf("--decl: %w", err)
+			}
+			continue
+		}
+		b, err := os.ReadFile(src.file)
+		if err != nil {
+			return nil, fmt.Errorf("--decl-file: %w", err)
+		}
+		skipped, err := env.DeclareHeader(string(b))
+		if err != nil {
+			return nil, fmt.Errorf("--decl-file %s: %w", src.file, err)
+		}
+		d.skipped += len(skipped)
+	}
+	return env, nil
+}
+
+// parseError adds to an error of the parser, when --decl-file skipped declarations, that
+// it did: what the signature lacks may be among them.
+func (d *declFlags) parseError(err error) error {
+	if d.skipped == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (the --decl-file files hold %d declarations jitffi cannot read, which were skipped)", err, d.skipped)
 }
 
 // newFlagSet returns a flag set that reports nothing itself: run prints its own messages.

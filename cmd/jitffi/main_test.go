@@ -23,7 +23,7 @@ func TestUsage(t *testing.T) {
 	if code, stdout, _ := runCmd(t, "help"); code != exitOK || !strings.Contains(stdout, "jitffi call") {
 		t.Errorf("help: exit %d, stdout %q", code, stdout)
 	}
-	if code, stdout, _ := runCmd(t, "call", "--help"); code != exitOK || !strings.Contains(stdout, "buf:N") {
+	if code, stdout, _ := runCmd(t, "call", "--help"); code != exitOK || !strings.Contains(stdout, "buf:N") || !strings.Contains(stdout, "--raw") || !strings.Contains(stdout, "--decl-file FILE") {
 		t.Errorf("call --help: exit %d, stdout %q", code, stdout)
 	}
 	if code, _, stderr := runCmd(t, "frobnicate"); code != exitError || !strings.Contains(stderr, `unknown command "frobnicate"`) {
@@ -76,6 +76,46 @@ func TestExplainCallback(t *testing.T) {
 	code, stdout, _ := runCmd(t, "explain", "--callback", "int32_t (char*, ...)")
 	if code != exitUnexplained || !strings.Contains(stdout, "callback: refused: new callback: a callback cannot be variadic") {
 		t.Errorf("variadic callback: exit %d, output:\n%s", code, stdout)
+	}
+}
+
+// TestExplainPrototypes explains signatures written as headers write them: a whole
+// prototype names its function, and --decl gives the types and macros it uses, laid out
+// under the ABI's data model.
+func TestExplainPrototypes(t *testing.T) {
+	decl := "#define SQLITE_API\ntypedef struct sqlite3 sqlite3;\ntypedef unsigned long uLong;\ntypedef struct { uLong lo, hi; } pair;"
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--abi", "sysv", "int sqlite3_open(const char *filename, sqlite3 **ppDb);"},
+			[]string{"function sqlite3_open: int32_t (void*, void*)\n", "arg 0 void*: rdi", "arg 1 void*: rsi"}},
+		{[]string{"--abi", "win64", "--decl", decl, "SQLITE_API pair f(uLong a, const char *s);"},
+			[]string{"function f: struct{uint32_t lo; uint32_t hi;} (uint32_t, void*)\n", "data model LLP64"}},
+		{[]string{"--abi", "sysv", "--decl", decl, "SQLITE_API pair f(uLong a, const char *s);"},
+			[]string{"function f: struct{uint64_t lo; uint64_t hi;} (uint64_t, void*)\n"}},
+		{[]string{"--abi", "sysv", "extern int open (const char *__file, int __oflag, ...) __asm__ (\"\" \"open64\");"},
+			[]string{"function open (symbol open64): int32_t (void*, int32_t, ...)\n"}},
+		{[]string{"--abi", "aapcs64", "--callback", "int (*callback)(void*,int,char**,char**)"},
+			[]string{"plan (aapcs64", "upcall stub"}},
+	} {
+		code, stdout, stderr := runCmd(t, append([]string{"explain"}, c.args...)...)
+		if code != exitOK {
+			t.Errorf("%q: exit %d, stderr %q", c.args, code, stderr)
+			continue
+		}
+		for _, want := range c.want {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("%q: output lacks %q:\n%s", c.args, want, stdout)
+			}
+		}
+		if strings.Contains(stdout, "function") != strings.HasPrefix(c.want[0], "function") {
+			t.Errorf("%q: a function line where none belongs, or none:\n%s", c.args, stdout)
+		}
+	}
+	code, _, stderr := runCmd(t, "explain", "--decl", "typedef long uLong", "uLong f(void)")
+	if code != exitError || !strings.Contains(stderr, "--decl: abi: parse \"typedef long uLong\" at 18: expected ';' after the declaration") {
+		t.Errorf("bad --decl: exit %d, stderr %q", code, stderr)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/jitffi/jitffi"
+	"github.com/jitffi/jitffi/abi"
 )
 
 // Open a library, bind a C function to Go types, call it.
@@ -118,4 +119,30 @@ func ExampleBindAll() {
 	fmt.Println(c.Strlen.Call("four"), c.Atoi("-17"), jitffi.GoString(p))
 	c.Free.Call(p)
 	// Output: 4 -17 jit
+}
+
+// A signature known only at run time, parsed from header text, called through a Frame.
+func ExampleBindDynamic() {
+	libc, _ := jitffi.Open("libc.so.6")
+	defer libc.Close()
+	env := abi.NewTypeEnv()
+	if err := env.Declare("typedef struct { int quot; int rem; } div_t;"); err != nil {
+		panic(err)
+	}
+	p := abi.Parser{Model: abi.Host.DataModel(), Env: env}
+	proto, err := p.ParsePrototype("extern div_t div(int numerator, int denominator);")
+	if err != nil {
+		panic(err)
+	}
+	div, err := jitffi.BindDynamic(libc, proto.Symbol, proto.Signature)
+	if err != nil {
+		panic(err)
+	}
+	f := div.NewFrame()
+	f.SetInt(0, 17)
+	f.SetInt(1, 5)
+	div.Call(f)
+	type divT struct{ Quot, Rem jitffi.Int }
+	fmt.Println(proto.Name, proto.ParamNames, jitffi.ResultAs[divT](f))
+	// Output: div [numerator denominator] {3 2}
 }

@@ -7,11 +7,12 @@
 //	cos, err := jitffi.Bind1[float64, float64](libm, "cos")
 //	y := cos.Call(1.0)
 //
-// The examples (with Bind1, Bind2, Func3.CallErrno, Variadic, NewCallback2 and BindAll)
-// show the rest: C type names that say what a C declaration says ([Int], [Long], [SizeT],
-// ...), Go strings and slices as arguments and a char* result as a string, errno, variadic
-// functions, callbacks that run Go code for C ([Callback]) and a whole library bound from
-// one struct ([BindAll]).
+// The examples (with Bind1, Bind2, Func3.CallErrno, Variadic, NewCallback2, BindAll and
+// BindDynamic) show the rest: C type names that say what a C declaration says ([Int],
+// [Long], [SizeT], ...), Go strings and slices as arguments and a char* result as a
+// string, errno, variadic functions, callbacks that run Go code for C ([Callback]), a whole
+// library bound from one struct ([BindAll]), and a function whose signature is read at run
+// time from header text ([BindDynamic], abi.Parser).
 //
 // Binding maps the Go types to C types (see the README's table), classifies the signature
 // under the host's C calling convention (package abi), and compiles a stub for exactly that

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/jitffi/jitffi/abi"
@@ -33,9 +34,12 @@ type slot[T any] struct {
 // A binding is what every typed, dynamic or reflective binding shares: the target and the
 // two stubs compiled for its signature (one also reads errno right after the call).
 type binding struct {
-	fn    uintptr
-	stub  uintptr
-	errno uintptr
+	fn   uintptr
+	stub uintptr
+	// errno compiles, at the first CallErrno, the stub that also reads errno: most
+	// bindings never need it, and a bind then compiles one stub instead of two. Bindings
+	// of the same signature and options share it.
+	errno *lazyStub
 	// mode is what a typed call does, decided once so that the call pays one branch:
 	// callDefault and callFast run the stub; callSlow (conversions to make, or a closed
 	// library) goes through slowCall.
@@ -51,6 +55,35 @@ type binding struct {
 	plan      *abi.Plan
 	signature *abi.Signature
 	layout    jit.Layout
+}
+
+// A lazyStub is a stub compiled when first needed.
+type lazyStub struct {
+	req  jit.Request
+	once sync.Once
+	addr atomic.Uintptr
+	err  error
+}
+
+// errnoStub returns the address of b's errno-reading stub, compiling it on first use. A
+// compile error, which the bind of the same plan would have met already, panics with it.
+func (b *binding) errnoStub() uintptr {
+	if a := b.errno.addr.Load(); a != 0 {
+		return a
+	}
+	l := b.errno
+	l.once.Do(func() {
+		stub, err := jit.Compile(l.req.Plan, l.req.Options)
+		if err != nil {
+			l.err = err
+			return
+		}
+		l.addr.Store(stub.Addr)
+	})
+	if l.err != nil {
+		panic(fmt.Sprintf("jitffi: CallErrno of %s: compiling its errno stub: %v", b.symbol, l.err))
+	}
+	return l.addr.Load()
 }
 
 // The modes of a binding's calls.
@@ -254,11 +287,12 @@ func bindSignature(o origin, addr uintptr, sig *abi.Signature, cfg bindConfig) (
 	if err != nil {
 		return nil, err
 	}
-	stubs, err := jit.CompileAll(p.requests())
+	r := p.request()
+	stub, err := jit.Compile(r.Plan, r.Options)
 	if err != nil {
 		return nil, fmt.Errorf("jitffi: compile %s: %w", brief(p.sig), err)
 	}
-	return p.finish(stubs)
+	return p.finish(stub)
 }
 
 // A pendingBinding has passed every check a bind makes and waits for its stubs, which
@@ -300,22 +334,21 @@ func preparePending(o origin, addr uintptr, sig *abi.Signature, cfg bindConfig) 
 	return p, nil
 }
 
-// requests are the stubs the binding needs: plain, and reading errno after the call.
-func (p *pendingBinding) requests() []jit.Request {
-	return []jit.Request{
-		{Plan: p.plan, Options: p.cfg.stubOptions(jit.Options{})},
-		{Plan: p.plan, Options: p.cfg.stubOptions(p.errno)},
-	}
+// request is the stub the binding needs at once; the one reading errno waits for the
+// first CallErrno (see lazyStub).
+func (p *pendingBinding) request() jit.Request {
+	return jit.Request{Plan: p.plan, Options: p.cfg.stubOptions(jit.Options{})}
 }
 
-// finish makes the binding of its two stubs, in the order of requests.
-func (p *pendingBinding) finish(stubs []*jit.Stub) (*binding, error) {
-	layout := jit.LayoutWith(p.sig, stubs[0].Options)
-	if !equalLayouts(layout, stubs[0].Layout) {
-		return nil, fmt.Errorf("jitffi: internal error: %v: cached stub expects frame layout %+v, signature has %+v", p.sig, stubs[0].Layout, layout)
+// finish makes the binding of its stub, the one request asked for.
+func (p *pendingBinding) finish(stub *jit.Stub) (*binding, error) {
+	layout := jit.LayoutWith(p.sig, stub.Options)
+	if !equalLayouts(layout, stub.Layout) {
+		return nil, fmt.Errorf("jitffi: internal error: %v: cached stub expects frame layout %+v, signature has %+v", p.sig, stub.Layout, layout)
 	}
+	errno := &lazyStub{req: jit.Request{Plan: p.plan, Options: p.cfg.stubOptions(p.errno)}}
 	return &binding{
-		fn: p.addr, stub: stubs[0].Addr, errno: stubs[1].Addr, fast: p.cfg.fast,
+		fn: p.addr, stub: stub.Addr, errno: errno, fast: p.cfg.fast,
 		lib: p.o.lib, symbol: p.o.symbol,
 		plan: p.plan, signature: p.sig, layout: layout,
 	}, nil

@@ -66,7 +66,7 @@ func BindAll(lib *Library, ptr any, opts ...Option) error {
 	}
 	var reqs []jit.Request
 	for _, f := range fields {
-		reqs = append(reqs, f.pending.requests()...)
+		reqs = append(reqs, f.pending.request())
 	}
 	stubs, err := jit.CompileAll(reqs)
 	if err != nil {
@@ -74,7 +74,7 @@ func BindAll(lib *Library, ptr any, opts ...Option) error {
 	}
 	bindings := make([]*binding, len(fields))
 	for k, f := range fields {
-		if bindings[k], err = f.pending.finish(stubs[2*k : 2*k+2]); err != nil {
+		if bindings[k], err = f.pending.finish(stubs[k]); err != nil {
 			errs = append(errs, fmt.Errorf("field %s: %w", f.name, err))
 		}
 	}

@@ -79,7 +79,7 @@ func (d *Dynamic) call(f *Frame, withErrno bool) {
 	h := f.header()
 	h.Stub, h.Fn = b.stub, b.fn
 	if withErrno {
-		h.Stub = b.errno
+		h.Stub = b.errnoStub()
 	}
 	b.run(unsafe.Pointer(&f.words[0]))
 }

@@ -70,7 +70,7 @@ func (f Func0[R]) CallErrno() (R, syscall.Errno) {
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	switch t.mode {
 	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -115,7 +115,7 @@ func (f NoEscapeFunc0[R]) CallErrno() (R, syscall.Errno) {
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	switch t.mode {
 	case callDefault:
 		asm.CallDefault(unsafe.Pointer(&fr))
@@ -193,7 +193,7 @@ func (f Func1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	if escapeSink.on {
 		escapeSink.v = fr
@@ -243,7 +243,7 @@ func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	switch t.mode {
 	case callDefault:
@@ -324,7 +324,7 @@ func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	if escapeSink.on {
@@ -376,7 +376,7 @@ func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	switch t.mode {
@@ -460,7 +460,7 @@ func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) 
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -516,7 +516,7 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -603,7 +603,7 @@ func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, sysc
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -661,7 +661,7 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) 
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -751,7 +751,7 @@ func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -811,7 +811,7 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -904,7 +904,7 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, 
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -966,7 +966,7 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1062,7 +1062,7 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1126,7 +1126,7 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1225,7 +1225,7 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1291,7 +1291,7 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1393,7 +1393,7 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1461,7 +1461,7 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1566,7 +1566,7 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1636,7 +1636,7 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1744,7 +1744,7 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1816,7 +1816,7 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErr
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -1927,7 +1927,7 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2001,7 +2001,7 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2115,7 +2115,7 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallE
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2191,7 +2191,7 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2308,7 +2308,7 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2386,7 +2386,7 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2506,7 +2506,7 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2586,7 +2586,7 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2709,7 +2709,7 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3
@@ -2791,7 +2791,7 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	if t == nil {
 		panicCall(t)
 	}
-	fr.Stub, fr.Fn = t.errno, t.fn
+	fr.Stub, fr.Fn = t.errnoStub(), t.fn
 	fr.a1.v = a1
 	fr.a2.v = a2
 	fr.a3.v = a3

@@ -83,14 +83,13 @@ func makeFunc(v reflect.Value, ft reflect.Type, params []goType, result goType, 
 	if err != nil {
 		return err
 	}
-	stub := b.stub
-	if withErrno {
-		stub = b.errno
-	}
 	v.Set(reflect.MakeFunc(ft, func(args []reflect.Value) []reflect.Value {
 		fr := reflect.New(frameType)
 		h := (*asm.Header)(fr.UnsafePointer())
-		h.Stub, h.Fn = stub, b.fn
+		h.Stub, h.Fn = b.stub, b.fn
+		if withErrno {
+			h.Stub = b.errnoStub()
+		}
 		for i, a := range args {
 			fr.Elem().Field(i + 1).Field(1).Set(a)
 		}

@@ -98,7 +98,7 @@ func writeArity(b *bytes.Buffer, n int) {
 		// A zero Func panics (see panicCall) instead of jumping to a nil stub.
 		b.WriteString("\tt := f.b\n\tif t == nil {\n\t\tpanicCall(t)\n\t}\n")
 		if withErrno {
-			b.WriteString("\tfr.Stub, fr.Fn = t.errno, t.fn\n")
+			b.WriteString("\tfr.Stub, fr.Fn = t.errnoStub(), t.fn\n")
 		} else {
 			b.WriteString("\tfr.Stub, fr.Fn = t.stub, t.fn\n")
 		}

@@ -48,10 +48,10 @@ type Skip struct {
 
 // Summary counts what was generated and lists what was skipped.
 type Summary struct {
-	Target                                              Target
-	Functions, Structs, Unions, Enums, Constants        int
-	Callbacks, Handles, Aliases, Variables, LayoutRows  int
-	Skipped                                             []Skip
+	Target                                             Target
+	Functions, Structs, Unions, Enums, Constants       int
+	Callbacks, Handles, Aliases, Variables, LayoutRows int
+	Skipped                                            []Skip
 }
 
 // String is the summary the command prints.

@@ -70,6 +70,15 @@ func (g *generator) function(ed *cc.ExternalDeclaration, d *cc.Declarator) {
 	fd := &funcDecl{cName: name, goName: exported(name), sig: sig, pos: d.Position()}
 	fd.optional = g.c.Optional != nil && g.c.Optional.MatchString(name)
 	fd.doc = g.docs.of(ed)
+	if fd.doc != "" {
+		// sqlite documents a group of functions with one comment: the first gets it.
+		for _, prev := range g.funcs {
+			if prev.doc == fd.doc || prev.docOf == fd.doc {
+				fd.docOf, fd.doc = fd.doc, fmt.Sprintf("Documented with %s.", prev.goName)
+				break
+			}
+		}
+	}
 	fd.proto = g.docs.source(ed)
 	g.funcs = append(g.funcs, fd)
 }
@@ -150,6 +159,7 @@ func (g *generator) findSentinels() {
 				if d, ok := n.(*cc.Declarator); ok && d.IsTypename() {
 					if p, ok := d.Type().(*cc.PointerType); ok && p.Elem().Kind() == cc.Function {
 						g.sentinelTypes[d.Name()] = true
+						g.sentinelFuncs = append(g.sentinelFuncs, p.Elem())
 					}
 				}
 			}
@@ -259,7 +269,23 @@ func (g *generator) macroValue(c *constDecl, m *cc.Macro, toks []cc.Token) error
 			sentinel = t.SrcStr()
 		}
 	}
-	switch v := m.Value().(type) {
+	value := m.Value()
+	if sentinel != "" {
+		// ((type)0) is a value the front end leaves unknown; a cast of a lone integer is
+		// read here.
+		var rest []string
+		for _, t := range toks {
+			if s := t.SrcStr(); s != "(" && s != ")" && s != sentinel {
+				rest = append(rest, s)
+			}
+		}
+		if n, err := strconv.ParseInt(strings.Join(rest, ""), 0, 64); err == nil {
+			value = cc.Int64Value(n)
+		}
+	}
+	switch v := value.(type) {
+	case *cc.ZeroValue:
+		c.value, c.check = "0", checkUint
 	case cc.Int64Value:
 		c.value, c.check = fmt.Sprint(int64(v)), pick(v < 0, checkInt, checkUint)
 	case cc.UInt64Value:
@@ -268,7 +294,7 @@ func (g *generator) macroValue(c *constDecl, m *cc.Macro, toks []cc.Token) error
 		if _, isFloat := v.(cc.Float64Value); isFloat {
 			return fmt.Errorf("a floating expression: not evaluated (only a lone literal is)")
 		}
-		return fmt.Errorf("not a constant expression")
+		return fmt.Errorf("not a constant expression (the front end gives %T)", v)
 	}
 	if hasConst, err := g.constTokens(toks, 0); err != nil {
 		return err

@@ -46,6 +46,7 @@ type typeDecl struct {
 	callback    *funcSig // kindFuncPtr
 	consts      []*constDecl
 	emitted     bool
+	pending     bool // a typedef being laid out: only pointers to it can be used yet
 	anonymous   bool // an anonymous member's type: checked through its parent
 }
 
@@ -82,6 +83,7 @@ type funcDecl struct {
 	sig           *funcSig
 	optional      bool
 	doc, proto    string
+	docOf         string // the shared comment, when doc points to the function that has it
 	pos           token.Position
 }
 
@@ -126,6 +128,7 @@ type generator struct {
 	vars          []*varDecl
 	skips         []Skip
 	sentinelTypes map[string]bool
+	sentinelFuncs []cc.Type // their function types: a parameter of a compatible type is uintptr too
 	counts        Summary
 	docs          *docReader
 	renamed       []string
@@ -225,7 +228,7 @@ func (g *generator) collect() {
 			g.counts.Enums++
 		case kindAlias:
 			g.counts.Aliases++
-		case kindHandle:
+		case kindHandle, kindOpaque:
 			g.counts.Handles++
 		case kindFuncPtr:
 			if td.callback != nil {
@@ -369,47 +372,44 @@ func (g *generator) typedef(d *cc.Declarator) *typeDecl {
 	}
 	t := d.Type()
 	key := "typedef " + name
-	td := &typeDecl{key: key, cName: name, pos: d.Position(), doc: g.docs.above(d.Position())}
+	if k := t.Kind(); (k == cc.Struct || k == cc.Union || k == cc.Enum) && (tagName(t) == "" || tagName(t) == name) {
+		// typedef struct {...} name, typedef struct name name: one Go type, the record's.
+		var named *cc.Declarator
+		if tagName(t) == "" {
+			named = d
+		}
+		var td *typeDecl
+		if k == cc.Enum {
+			td = g.enum(t.(*cc.EnumType), named)
+		} else {
+			td = g.record(t, named, "")
+		}
+		g.typedefs[name] = td
+		return td
+	}
+	// Named before anything it refers to is laid out, so that a type refering back to it
+	// (struct node { nodep next; }) finds it.
+	td := &typeDecl{key: key, kind: kindAlias, cName: name, cExpr: name, pos: d.Position(), doc: g.docs.above(d.Position())}
+	td.goName = g.ident(name, exported(name))
+	td.pending = true
 	g.typedefs[name] = td
+	g.add(td)
+	defer func() { td.pending = false }()
 	switch t.Kind() {
 	case cc.Struct, cc.Union:
-		if tagName(t) == "" {
-			// typedef struct {...} name: the struct takes the typedef's name.
-			delete(g.typedefs, name)
-			rec := g.record(t, d, "")
-			g.typedefs[name] = rec
-			return rec
-		}
 		rec := g.record(t, nil, "")
-		if rec.goName == exported(name) && tagName(t) == name {
-			g.typedefs[name] = rec
-			return rec
-		}
-		td.kind, td.target = kindAlias, rec.goName
+		td.target = rec.goName
 		td.size, td.align, td.notByValue, td.skipReason = rec.size, rec.align, rec.notByValue, rec.skipReason
 		if rec.kind == kindOpaque {
-			td.kind, td.skipReason = kindAlias, ""
+			td.skipReason = ""
 		}
 	case cc.Enum:
-		et := t.(*cc.EnumType)
-		if tagName(et) == "" {
-			delete(g.typedefs, name)
-			e := g.enum(et, d)
-			g.typedefs[name] = e
-			return e
-		}
-		e := g.enum(et, nil)
-		if tagName(et) == name {
-			g.typedefs[name] = e
-			return e
-		}
-		td.kind, td.target, td.size, td.align = kindAlias, e.goName, e.size, e.align
+		e := g.enum(t.(*cc.EnumType), nil)
+		td.target, td.size, td.align = e.goName, e.size, e.align
 	case cc.Ptr:
 		elem := t.(*cc.PointerType).Elem()
 		if ft, ok := elem.(*cc.FunctionType); ok {
 			td.kind, td.size, td.align = kindFuncPtr, 8, 8
-			td.goName = g.ident(name, exported(name))
-			g.add(td)
 			sig, err := g.signature(ft, useCbParam, useCbResult)
 			switch {
 			case err != nil:
@@ -446,11 +446,10 @@ func (g *generator) typedef(d *cc.Declarator) *typeDecl {
 		}
 		td.kind, td.target, td.size, td.align, td.notByValue, td.needUnsafe = kindAlias, r.expr, r.size, r.align, r.notByValue, r.needUnsafe
 	}
-	td.goName = g.ident(name, exported(name))
 	if td.skipReason != "" {
 		g.skip("type", name, "%s", td.skipReason)
 	}
-	return g.add(td)
+	return td
 }
 
 // sortTypes orders the declarations as the headers do.

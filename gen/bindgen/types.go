@@ -185,7 +185,7 @@ func (g *generator) pointerTo(elem cc.Type, u use) (goRef, error) {
 	if _, ok := elem.(*cc.FunctionType); ok {
 		switch u {
 		case useParam:
-			if d := elem.Typedef(); d != nil && g.sentinelTypes[d.Name()] {
+			if g.isSentinelFunc(elem) {
 				ptr.expr = "uintptr"
 				return ptr, nil
 			}
@@ -242,7 +242,7 @@ func (g *generator) typedefRef(td *typeDecl, t cc.Type, u use) (goRef, error) {
 		// A typedef of a function type (not a pointer to one) is used through pointers.
 		return goRef{}, unsupported("%s is a function type", td.cName)
 	case kindFuncPtr:
-		if u == useParam && !g.sentinelTypes[td.cName] {
+		if u == useParam && !g.sentinelTypes[td.cName] && !g.isSentinelFunc(typedefElem(t)) {
 			return goRef{expr: "*jitffi.Callback", size: 8, align: 8}, nil
 		}
 		return goRef{expr: "uintptr", size: 8, align: 8}, nil
@@ -251,6 +251,9 @@ func (g *generator) typedefRef(td *typeDecl, t cc.Type, u use) (goRef, error) {
 			return goRef{expr: "string", size: 8, align: 8}, nil
 		}
 		return goRef{expr: "*byte", size: 8, align: 8}, nil
+	}
+	if td.pending && u == usePointee {
+		return goRef{expr: td.goName, size: 8, align: 8}, nil
 	}
 	r := goRef{expr: td.goName, size: td.size, align: td.align, notByValue: td.notByValue, needUnsafe: td.needUnsafe}
 	if r.expr == "" {
@@ -294,3 +297,27 @@ func pick[T any](c bool, a, b T) T {
 	return b
 }
 
+// isSentinelFunc reports whether a function type is that of a function pointer type the
+// headers give constant values (see findSentinels).
+func (g *generator) isSentinelFunc(fn cc.Type) bool {
+	if fn == nil {
+		return false
+	}
+	if d := fn.Typedef(); d != nil && g.sentinelTypes[d.Name()] {
+		return true
+	}
+	for _, s := range g.sentinelFuncs {
+		if fn.IsCompatible(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// typedefElem is the function type a function pointer typedef points to.
+func typedefElem(t cc.Type) cc.Type {
+	if p, ok := t.(*cc.PointerType); ok {
+		return p.Elem()
+	}
+	return nil
+}

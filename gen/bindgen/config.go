@@ -27,6 +27,9 @@ type Config struct {
 	// Optional matches the functions that may be missing from the library: their fields
 	// are tagged optional and left zero by BindAll when the symbol is absent.
 	Optional *regexp.Regexp
+	// ProcAddr adds Funcs.BindProcs, which binds the functions a library hands out
+	// through a lookup function of its own (vkGetInstanceProcAddr, say).
+	ProcAddr bool
 	// Package is the Go package name.
 	Package string
 	// Libraries lists, per GOOS, the library names Open tries in order.

@@ -34,8 +34,11 @@ func (g *generator) goFile() ([]byte, error) {
 		}
 	}
 	w("import (\n")
-	if len(g.vars) > 0 {
+	if len(g.vars) > 0 || g.c.ProcAddr {
 		w("\t\"errors\"\n")
+	}
+	if g.c.ProcAddr {
+		w("\t\"fmt\"\n")
 	}
 	w("\t\"runtime\"\n")
 	if needUnsafe {
@@ -47,6 +50,7 @@ func (g *generator) goFile() ([]byte, error) {
 	}
 	g.libraryCode(&b)
 	g.funcsStruct(&b)
+	g.procsCode(&b)
 	g.varsCode(&b)
 	g.constCode(&b)
 	for _, td := range types {
@@ -186,6 +190,54 @@ func indentCode(doc string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// procsCode writes Funcs.BindProcs.
+func (g *generator) procsCode(b *strings.Builder) {
+	if !g.c.ProcAddr {
+		return
+	}
+	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	w(`// BindProcs binds every function of f that is still zero to the address lookup returns
+// for its C name: for functions a library hands out through a lookup function of its own
+// (vkGetInstanceProcAddr, say) rather than as symbols. A function for which lookup
+// returns 0 stays zero. The error lists every bind that failed.
+func (f *Funcs) BindProcs(lookup func(name string) uintptr) error {
+	var errs []error
+`)
+	for _, fn := range g.funcs {
+		var args []string
+		for _, p := range fn.sig.params {
+			args = append(args, p.expr)
+		}
+		args = append(args, fn.sig.result.expr)
+		opt := ""
+		if fn.sig.variadic {
+			opt = fmt.Sprintf(", jitffi.Variadic(%d)", len(fn.sig.params))
+		}
+		w("\tbindProc(&f.%s, %q, lookup, jitffi.Bind%dAt[%s], &errs%s)\n", fn.goName, fn.cName, len(fn.sig.params), strings.Join(args, ", "), opt)
+	}
+	w(`	return errors.Join(errs...)
+}
+
+func bindProc[F comparable](f *F, symbol string, lookup func(string) uintptr, bind func(uintptr, ...jitffi.Option) (F, error), errs *[]error, opts ...jitffi.Option) {
+	var zero F
+	if *f != zero {
+		return
+	}
+	addr := lookup(symbol)
+	if addr == 0 {
+		return
+	}
+	b, err := bind(addr, opts...)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%%s: %%w", symbol, err))
+		return
+	}
+	*f = b
+}
+
+`)
 }
 
 func (g *generator) varsCode(b *strings.Builder) {

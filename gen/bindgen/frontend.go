@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/jitffi/jitffi/abi"
@@ -76,6 +77,7 @@ type frontEnd struct {
 	ast   *cc.AST
 	roots map[string]bool // the cleaned paths of the headers given
 	files []string        // every file of the translation unit, in the order first seen
+	srcs  []cc.Source     // what was translated
 }
 
 // parse preprocesses and type-checks the headers as the target's compiler would.
@@ -130,6 +132,7 @@ func parse(c *Config) (*frontEnd, error) {
 		fe.roots[p] = true
 		sources = append(sources, cc.Source{Name: p})
 	}
+	fe.srcs = sources
 	ast, err := cc.Translate(cfg, sources)
 	if err != nil {
 		return nil, fmt.Errorf("bindgen: reading the headers for %v: %w", c.Target, err)
@@ -200,6 +203,78 @@ func (fe *frontEnd) fileRank(file string) int {
 		}
 	}
 	return len(fe.files)
+}
+
+// evalMacros asks the front end for the values of macros it does not evaluate by
+// themselves (those that apply a function-like macro, as VK_API_VERSION_1_0 does): each
+// becomes the initializer of a static const object in a second translation, whose value
+// the type checker folds. A macro that does not make an initializer fails that
+// translation and is dropped, one at a time, until the rest pass.
+func (fe *frontEnd) evalMacros(names []string) map[string]cc.Value {
+	values := map[string]cc.Value{}
+	for len(names) > 0 {
+		var b strings.Builder
+		for i, n := range names {
+			// One line each, so that an error's line names the macro.
+			fmt.Fprintf(&b, "static const __typeof__((%s)) __jitffi_gen_%d = (%s);\n", n, i, n)
+		}
+		srcs := append(append([]cc.Source(nil), fe.srcs...), cc.Source{Name: "<jitffi-gen-macros>", Value: b.String()})
+		ast, err := cc.Translate(fe.cfg, srcs)
+		if err != nil {
+			bad := badLines(err.Error(), "<jitffi-gen-macros>:")
+			if len(bad) == 0 {
+				return values
+			}
+			var keep []string
+			for i, n := range names {
+				if !bad[i+1] {
+					keep = append(keep, n)
+				}
+			}
+			if len(keep) == len(names) {
+				return values
+			}
+			names = keep
+			continue
+		}
+		index := map[string]string{}
+		for i, n := range names {
+			index[fmt.Sprintf("__jitffi_gen_%d", i)] = n
+		}
+		for l := ast.TranslationUnit; l != nil; l = l.TranslationUnit {
+			ed := l.ExternalDeclaration
+			if ed.Declaration == nil {
+				continue
+			}
+			for il := ed.Declaration.InitDeclaratorList; il != nil; il = il.InitDeclaratorList {
+				id := il.InitDeclarator
+				if n, ok := index[id.Declarator.Name()]; ok && id.Initializer != nil {
+					values[n] = id.Initializer.Value()
+				}
+			}
+		}
+		return values
+	}
+	return values
+}
+
+// badLines finds the lines of a source named in an error text.
+func badLines(msg, prefix string) map[int]bool {
+	bad := map[int]bool{}
+	for {
+		i := strings.Index(msg, prefix)
+		if i < 0 {
+			return bad
+		}
+		msg = msg[i+len(prefix):]
+		j := 0
+		for j < len(msg) && msg[j] >= '0' && msg[j] <= '9' {
+			j++
+		}
+		if n, err := strconv.Atoi(msg[:j]); err == nil {
+			bad[n] = true
+		}
+	}
 }
 
 var errUnsupportedTarget = errors.New("unsupported target")

@@ -1,6 +1,7 @@
 package bindgen
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -175,6 +176,7 @@ func (g *generator) macros() {
 		m    *cc.Macro
 	}
 	var items []item
+	var pending []*constDecl
 	for name, m := range g.fe.ast.Macros {
 		if g.fe.inRoot(m.Position().Filename) && g.kept(name) {
 			items = append(items, item{name, m})
@@ -200,15 +202,52 @@ func (g *generator) macros() {
 			continue
 		}
 		c := &constDecl{cName: name, pos: m.Position(), comment: macroText(toks)}
-		if err := g.macroValue(c, m, toks); err != nil {
+		if err := g.macroValue(c, m, toks, 0); err != nil {
+			if errors.Is(err, errUnknownValue) {
+				pending = append(pending, c)
+				continue
+			}
 			g.skip("macro", name, "%v", err)
 			continue
 		}
-		c.goName = g.ident(name, exported(name))
-		g.constNames[name] = true
-		g.consts = append(g.consts, c)
+		g.addMacro(c)
+	}
+	if len(pending) == 0 {
+		return
+	}
+	var names []string
+	for _, c := range pending {
+		names = append(names, c.cName)
+	}
+	g.evaluated = g.fe.evalMacros(names)
+	for _, c := range pending {
+		m := g.fe.ast.Macros[c.cName]
+		if err := g.macroValue(c, m, m.ReplacementList(), 0); err != nil {
+			g.skip("macro", c.cName, "%v", err)
+			continue
+		}
+		g.addMacro(c)
 	}
 }
+
+func (g *generator) addMacro(c *constDecl) {
+	c.goName = g.ident(c.cName, exported(c.cName))
+	g.constNames[c.cName] = true
+	g.consts = append(g.consts, c)
+}
+
+// isIntegerMacro reports whether a macro's tokens are neither strings nor floating.
+func isIntegerMacro(m *cc.Macro) bool {
+	for _, t := range m.ReplacementList() {
+		if isFloatToken(t) || t.Ch == rune(cc.STRINGLITERAL) || t.Ch == rune(cc.IDENTIFIER) {
+			return false
+		}
+	}
+	return true
+}
+
+// errUnknownValue marks a macro whose value the front end left unknown.
+var errUnknownValue = errors.New("not a constant expression")
 
 func macroText(toks []cc.Token) string {
 	var b strings.Builder
@@ -225,11 +264,17 @@ func macroText(toks []cc.Token) string {
 // strings and floating literals are read here, and only when they stand alone, since the
 // front end does not evaluate them. The layout test checks every value against the C
 // compiler's.
-func (g *generator) macroValue(c *constDecl, m *cc.Macro, toks []cc.Token) error {
+func (g *generator) macroValue(c *constDecl, m *cc.Macro, toks []cc.Token, depth int) error {
 	var core []cc.Token
 	for _, t := range toks {
 		if s := t.SrcStr(); s != "(" && s != ")" {
 			core = append(core, t)
+		}
+	}
+	if len(core) == 1 && core[0].Ch == rune(cc.IDENTIFIER) && depth < 32 {
+		// Another name for a macro: its value (VK_KHR_MAINTENANCE1_EXTENSION_NAME).
+		if other := g.fe.ast.Macros[core[0].SrcStr()]; other != nil && !other.IsFnLike && !isIntegerMacro(other) {
+			return g.macroValue(c, other, other.ReplacementList(), depth+1)
 		}
 	}
 	if len(core) > 0 && allStrings(core) {
@@ -269,7 +314,17 @@ func (g *generator) macroValue(c *constDecl, m *cc.Macro, toks []cc.Token) error
 			sentinel = t.SrcStr()
 		}
 	}
-	value := m.Value()
+	for i := 0; i+1 < len(toks) && sentinel == ""; i++ {
+		if toks[i].SrcStr() == "*" && toks[i+1].SrcStr() == ")" {
+			return fmt.Errorf("a pointer value: Go constants cannot be pointers (use nil)")
+		}
+	}
+	// The macro's own value (cc.Macro.Value) folds ~0U to 64 bits; the value of a
+	// declaration initialized with it (evalMacros) has the macro's type.
+	var value cc.Value = &cc.UnknownValue{}
+	if v, ok := g.evaluated[c.cName]; ok {
+		value = v
+	}
 	if sentinel != "" {
 		// ((type)0) is a value the front end leaves unknown; a cast of a lone integer is
 		// read here.
@@ -293,6 +348,12 @@ func (g *generator) macroValue(c *constDecl, m *cc.Macro, toks []cc.Token) error
 	default:
 		if _, isFloat := v.(cc.Float64Value); isFloat {
 			return fmt.Errorf("a floating expression: not evaluated (only a lone literal is)")
+		}
+		if _, unknown := v.(*cc.UnknownValue); unknown && g.evaluated == nil {
+			return errUnknownValue
+		}
+		if _, unknown := v.(*cc.UnknownValue); unknown {
+			return fmt.Errorf("the front end gives no constant value for it (a pointer, or not an expression)")
 		}
 		return fmt.Errorf("not a constant expression (the front end gives %T)", v)
 	}

@@ -128,9 +128,11 @@ type generator struct {
 	vars          []*varDecl
 	skips         []Skip
 	sentinelTypes map[string]bool
+	evaluated     map[string]cc.Value // macros the front end evaluated in a second pass
 	sentinelFuncs []cc.Type // their function types: a parameter of a compatible type is uintptr too
 	counts        Summary
 	docs          *docReader
+	specType      map[*cc.Declarator]cc.Type // a plain typedef's specifiers' type, typedef name kept
 	renamed       []string
 }
 
@@ -140,7 +142,7 @@ var apiNames = []string{"LibraryNames", "Open", "Lib", "Funcs", "Vars", "BindVar
 func newGenerator(c *Config, fe *frontEnd) *generator {
 	g := &generator{c: c, fe: fe, idents: map[string]string{}, types: map[string]*typeDecl{},
 		typedefs: map[string]*typeDecl{}, constNames: map[string]bool{}, sentinelTypes: map[string]bool{},
-		docs: newDocReader()}
+		docs: newDocReader(), specType: map[*cc.Declarator]cc.Type{}}
 	for _, n := range apiNames {
 		g.idents[n] = "(jitffi-gen)"
 	}
@@ -199,6 +201,7 @@ func (g *generator) ident(cName, want string) string {
 // collect walks the translation unit in order and gathers what the headers declare.
 func (g *generator) collect() {
 	g.findSentinels()
+	g.findSpecifiers()
 	for l := g.fe.ast.TranslationUnit; l != nil; l = l.TranslationUnit {
 		ed := l.ExternalDeclaration
 		pos := ed.Position()
@@ -439,7 +442,15 @@ func (g *generator) typedef(d *cc.Declarator) *typeDecl {
 	case cc.Void:
 		td.kind, td.skipReason = kindAlias, "a typedef of void"
 	default:
-		r, err := g.bare(t, useField)
+		var r goRef
+		var err error
+		if spec := g.specType[d]; spec != nil {
+			// typedef uint32_t VkBool32: uint32, the same Go type on every target, where
+			// the kind alone (unsigned int, or unsigned long for uint64_t on Linux) is not.
+			r, err = g.goType(spec, useField)
+		} else {
+			r, err = g.bare(t, useField)
+		}
 		if err != nil {
 			td.skipReason = err.Error()
 			break
@@ -470,4 +481,26 @@ func (g *generator) sortedTypes() []*typeDecl {
 		return out[i].goName < out[j].goName
 	})
 	return out
+}
+
+// findSpecifiers records, for every typedef whose declarator adds nothing to its
+// specifiers (typedef uint32_t VkBool32), the specifiers' type, which keeps the name of
+// the typedef it was written with: the declarator's own type carries only the new name.
+func (g *generator) findSpecifiers() {
+	for l := g.fe.ast.TranslationUnit; l != nil; l = l.TranslationUnit {
+		ed := l.ExternalDeclaration
+		if ed.Case != cc.ExternalDeclarationDecl || ed.Declaration == nil || ed.Declaration.DeclarationSpecifiers == nil {
+			continue
+		}
+		spec := ed.Declaration.DeclarationSpecifiers.Type()
+		if spec == nil || spec.Typedef() == nil {
+			continue
+		}
+		for il := ed.Declaration.InitDeclaratorList; il != nil; il = il.InitDeclaratorList {
+			d := il.InitDeclarator.Declarator
+			if d != nil && d.IsTypename() && d.Pointer == nil && d.DirectDeclarator != nil && d.DirectDeclarator.Case == cc.DirectDeclaratorIdent {
+				g.specType[d] = spec
+			}
+		}
+	}
 }

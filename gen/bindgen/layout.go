@@ -75,9 +75,9 @@ func (g *generator) rows() []layoutRow {
 func (g *generator) constRow(c *constDecl) layoutRow {
 	switch c.check {
 	case checkInt:
-		return layoutRow{"I " + c.cName, fmt.Sprintf("(unsigned long long)(long long)(%s)", c.cName), "fromInt(" + c.goName + ")"}
+		return layoutRow{"I " + c.cName, fmt.Sprintf("(unsigned long long)(long long)(%s)", c.cName), "fromInt(int64(" + c.goName + "))"}
 	case checkUint:
-		return layoutRow{"I " + c.cName, fmt.Sprintf("(unsigned long long)(%s)", c.cName), "fromUint(" + c.goName + ")"}
+		return layoutRow{"I " + c.cName, fmt.Sprintf("(unsigned long long)(%s)", c.cName), "fromUint(uint64(" + c.goName + "))"}
 	case checkPointer:
 		return layoutRow{"I " + c.cName, fmt.Sprintf("(unsigned long long)(uintptr_t)(%s)", c.cName), "fromUint(uint64(" + c.goName + "))"}
 	case checkFloat:

@@ -48,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	keepRE := fs.String("keep-regexp", "", "bind only the declarations whose names match `regexp` (with -keep: either)")
 	optional := fs.String("optional", "", "functions matching `regexp` may be missing from the library (BindAll leaves them zero)")
 	pkg := fs.String("package", "", "Go package `name` (required)")
+	procAddr := fs.Bool("procaddr", false, "add Funcs.BindProcs, which binds functions through the library's own lookup function (vkGetInstanceProcAddr)")
 	goos := fs.String("goos", "", "target `GOOS` whose compiler reads the headers (default: the host's)")
 	goarch := fs.String("goarch", "", "target `GOARCH` (default: the host's)")
 	compiler := fs.String("cc", "", "the target's C `compiler` (default: gcc for the host, aarch64-linux-gnu-gcc, x86_64-w64-mingw32-gcc)")
@@ -67,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	c := bindgen.Config{
 		Headers: fs.Args(), IncludeDirs: includes, AfterDirs: after, Defines: defines,
-		Package: *pkg, CC: *compiler, Libraries: map[string][]string{},
+		Package: *pkg, CC: *compiler, Libraries: map[string][]string{}, ProcAddr: *procAddr,
 	}
 	host := bindgen.HostTarget()
 	c.Target = bindgen.Target{GOOS: or(*goos, host.GOOS), GOARCH: or(*goarch, host.GOARCH)}

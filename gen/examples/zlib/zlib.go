@@ -8,7 +8,7 @@
 //
 // Open opens the library and binds every function; Funcs holds the bindings for jitffi.BindAll. Struct types have C's layout: zlib_layout_test.go compares every size, alignment, member offset and constant with the C compiler's.
 //
-// Generated: 80 functions, 3 structs, 0 unions, 0 enums, 39 constants, 4 callback types, 0 opaque handles, 18 type aliases, 0 variables.
+// Generated: 80 functions, 3 structs, 0 unions, 0 enums, 39 constants, 4 callback types, 1 opaque handles, 18 type aliases, 0 variables.
 //
 // Skipped (25): what Go or jitffi cannot express is left out, never guessed.
 //
@@ -19,24 +19,24 @@
 //   - macro z_const: defined empty
 //   - macro OF: function-like
 //   - macro Z_ARG: function-like
-//   - macro ZEXTERN: refers to extern, which is not a constant
 //   - macro ZEXPORT: defined empty
 //   - macro ZEXPORTVA: defined empty
 //   - macro FAR: defined empty
-//   - macro Z_U4: no constant in it (it names a type or a keyword)
 //   - macro Z_HAVE_UNISTD_H: defined empty
 //   - macro Z_HAVE_STDARG_H: defined empty
-//   - macro z_off_t: no constant in it (it names a type or a keyword)
 //   - macro Z_LFS64: defined empty
-//   - macro z_off64_t: no constant in it (it names a type or a keyword)
 //   - macro ZLIB_H: defined empty
-//   - macro zlib_version: refers to zlibVersion, which is not a constant
 //   - macro deflateInit: function-like
 //   - macro inflateInit: function-like
 //   - macro deflateInit2: function-like
 //   - macro inflateInit2: function-like
 //   - macro inflateBackInit: function-like
 //   - macro gzgetc: function-like
+//   - macro ZEXTERN: the front end gives no constant value for it (a pointer, or not an expression)
+//   - macro Z_U4: the front end gives no constant value for it (a pointer, or not an expression)
+//   - macro z_off_t: the front end gives no constant value for it (a pointer, or not an expression)
+//   - macro z_off64_t: the front end gives no constant value for it (a pointer, or not an expression)
+//   - macro zlib_version: the front end gives no constant value for it (a pointer, or not an expression)
 package zlib
 
 import (
@@ -1380,32 +1380,28 @@ type Funcs struct {
 	//
 	// 	ZEXTERN int ZEXPORT inflateInit_ OF((z_streamp strm, const char *version, int stream_size));
 	//
-	// deflateInit and inflateInit are macros to allow checking the zlib version
-	// and the compiler's view of z_stream:
+	// Documented with DeflateInit_.
 	InflateInit_ jitffi.Func3[Z_streamp, string, jitffi.Int, jitffi.Int] `c:"inflateInit_"`
 
 	// DeflateInit2_ binds deflateInit2_:
 	//
 	// 	ZEXTERN int ZEXPORT deflateInit2_ OF((z_streamp strm, int level, int method, int windowBits, int memLevel, int strategy, const char *version, int stream_size));
 	//
-	// deflateInit and inflateInit are macros to allow checking the zlib version
-	// and the compiler's view of z_stream:
+	// Documented with DeflateInit_.
 	DeflateInit2_ jitffi.Func8[Z_streamp, jitffi.Int, jitffi.Int, jitffi.Int, jitffi.Int, jitffi.Int, string, jitffi.Int, jitffi.Int] `c:"deflateInit2_"`
 
 	// InflateInit2_ binds inflateInit2_:
 	//
 	// 	ZEXTERN int ZEXPORT inflateInit2_ OF((z_streamp strm, int windowBits, const char *version, int stream_size));
 	//
-	// deflateInit and inflateInit are macros to allow checking the zlib version
-	// and the compiler's view of z_stream:
+	// Documented with DeflateInit_.
 	InflateInit2_ jitffi.Func4[Z_streamp, jitffi.Int, string, jitffi.Int, jitffi.Int] `c:"inflateInit2_"`
 
 	// InflateBackInit_ binds inflateBackInit_:
 	//
 	// 	ZEXTERN int ZEXPORT inflateBackInit_ OF((z_streamp strm, int windowBits, unsigned char FAR *window, const char *version, int stream_size));
 	//
-	// deflateInit and inflateInit are macros to allow checking the zlib version
-	// and the compiler's view of z_stream:
+	// Documented with DeflateInit_.
 	InflateBackInit_ jitffi.Func5[Z_streamp, jitffi.Int, *byte, string, jitffi.Int, jitffi.Int] `c:"inflateBackInit_"`
 
 	// Gzgetc_ binds gzgetc_:
@@ -1466,49 +1462,49 @@ type Funcs struct {
 	//
 	// 	ZEXTERN int ZEXPORT inflateSyncPoint OF((z_streamp));
 	//
-	// undocumented functions
+	// Documented with ZError.
 	InflateSyncPoint jitffi.Func1[Z_streamp, jitffi.Int] `c:"inflateSyncPoint"`
 
 	// Get_crc_table binds get_crc_table:
 	//
 	// 	ZEXTERN const z_crc_t FAR * ZEXPORT get_crc_table OF((void));
 	//
-	// undocumented functions
+	// Documented with ZError.
 	Get_crc_table jitffi.Func0[*Z_crc_t] `c:"get_crc_table"`
 
 	// InflateUndermine binds inflateUndermine:
 	//
 	// 	ZEXTERN int ZEXPORT inflateUndermine OF((z_streamp, int));
 	//
-	// undocumented functions
+	// Documented with ZError.
 	InflateUndermine jitffi.Func2[Z_streamp, jitffi.Int, jitffi.Int] `c:"inflateUndermine"`
 
 	// InflateValidate binds inflateValidate:
 	//
 	// 	ZEXTERN int ZEXPORT inflateValidate OF((z_streamp, int));
 	//
-	// undocumented functions
+	// Documented with ZError.
 	InflateValidate jitffi.Func2[Z_streamp, jitffi.Int, jitffi.Int] `c:"inflateValidate"`
 
 	// InflateCodesUsed binds inflateCodesUsed:
 	//
 	// 	ZEXTERN unsigned long ZEXPORT inflateCodesUsed OF((z_streamp));
 	//
-	// undocumented functions
+	// Documented with ZError.
 	InflateCodesUsed jitffi.Func1[Z_streamp, jitffi.ULong] `c:"inflateCodesUsed"`
 
 	// InflateResetKeep binds inflateResetKeep:
 	//
 	// 	ZEXTERN int ZEXPORT inflateResetKeep OF((z_streamp));
 	//
-	// undocumented functions
+	// Documented with ZError.
 	InflateResetKeep jitffi.Func1[Z_streamp, jitffi.Int] `c:"inflateResetKeep"`
 
 	// DeflateResetKeep binds deflateResetKeep:
 	//
 	// 	ZEXTERN int ZEXPORT deflateResetKeep OF((z_streamp));
 	//
-	// undocumented functions
+	// Documented with ZError.
 	DeflateResetKeep jitffi.Func1[Z_streamp, jitffi.Int] `c:"deflateResetKeep"`
 }
 
@@ -1557,7 +1553,7 @@ const (
 )
 
 // Z_size_t is C's z_size_t.
-type Z_size_t = jitffi.ULong
+type Z_size_t = jitffi.SizeT
 
 // Byte is C's Byte.
 type Byte = byte
@@ -1571,7 +1567,7 @@ type ULong = jitffi.ULong
 // Bytef is C's Bytef.
 //
 // Borland C/C++ and some old MSC versions ignore FAR inside typedef
-type Bytef = byte
+type Bytef = Byte
 
 // Charf is C's charf.
 //
@@ -1586,12 +1582,12 @@ type Intf = jitffi.Int
 // UIntf is C's uIntf.
 //
 // Borland C/C++ and some old MSC versions ignore FAR inside typedef
-type UIntf = jitffi.UInt
+type UIntf = UInt
 
 // ULongf is C's uLongf.
 //
 // Borland C/C++ and some old MSC versions ignore FAR inside typedef
-type ULongf = jitffi.ULong
+type ULongf = ULong
 
 // Voidpc is C's voidpc.
 type Voidpc = unsafe.Pointer

@@ -129,7 +129,7 @@ type generator struct {
 	skips         []Skip
 	sentinelTypes map[string]bool
 	evaluated     map[string]cc.Value // macros the front end evaluated in a second pass
-	sentinelFuncs []cc.Type // their function types: a parameter of a compatible type is uintptr too
+	sentinelFuncs []cc.Type           // their function types: a parameter of a compatible type is uintptr too
 	counts        Summary
 	docs          *docReader
 	specType      map[*cc.Declarator]cc.Type // a plain typedef's specifiers' type, typedef name kept

@@ -1,6 +1,7 @@
 package sqlite3_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unsafe"
@@ -13,6 +14,9 @@ import (
 func db(t *testing.T) (*sqlite3.Lib, *sqlite3.Sqlite3) {
 	t.Helper()
 	s, err := sqlite3.Open()
+	if errors.Is(err, jitffi.ErrLibraryNotFound) {
+		t.Skipf("no sqlite3 library (Debian: apt-get install libsqlite3-0): %v", err)
+	}
 	if err != nil {
 		t.Fatalf("sqlite3.Open: %v", err)
 	}

@@ -34,8 +34,10 @@ type Config struct {
 	Package string
 	// Libraries lists, per GOOS, the library names Open tries in order.
 	Libraries map[string][]string
-	// Target is the platform whose compiler reads the headers.
-	Target Target
+	// Target is the platform whose compiler reads the headers; Targets, when set, lists
+	// several (see Generate).
+	Target  Target
+	Targets []Target
 	// CC is the target's C compiler (default: Target.DefaultCompiler()).
 	CC string
 	// Command is the command line recorded in the generated files.
@@ -79,17 +81,22 @@ func (s Summary) String() string {
 // Output is the generated package: file names (relative to the package directory) and
 // their contents.
 type Output struct {
-	Files   map[string][]byte
-	Summary Summary
+	Files     map[string][]byte
+	Summary   Summary   // the first target's
+	Summaries []Summary // one per target
 }
 
-// Generate reads the headers for the target and returns the package.
+// Generate reads the headers for each target and returns the package. When every
+// target gets the same files, they are written once; otherwise each target (or each
+// GOOS, when its architectures agree) gets files of its own, named with the build
+// constraint suffix (zlib_windows.go, zlib_layout_windows_test.go).
 func Generate(c Config) (*Output, error) {
-	if c.Target == (Target{}) {
-		c.Target = HostTarget()
-	}
-	if !c.Target.supported() {
-		return nil, fmt.Errorf("bindgen: target %v: %w: jitffi runs on linux/amd64, linux/arm64 and windows/amd64", c.Target, errUnsupportedTarget)
+	targets := c.Targets
+	if len(targets) == 0 {
+		if c.Target == (Target{}) {
+			c.Target = HostTarget()
+		}
+		targets = []Target{c.Target}
 	}
 	if len(c.Headers) == 0 {
 		return nil, fmt.Errorf("bindgen: no header given")
@@ -97,12 +104,62 @@ func Generate(c Config) (*Output, error) {
 	if c.Package == "" || !isIdent(c.Package) {
 		return nil, fmt.Errorf("bindgen: package name %q is not a Go identifier", c.Package)
 	}
-	fe, err := parse(&c)
-	if err != nil {
-		return nil, err
+	var gens []*generator
+	var renders []map[string][]byte
+	out := &Output{Files: map[string][]byte{}}
+	for _, t := range targets {
+		if !t.supported() {
+			return nil, fmt.Errorf("bindgen: target %v: %w: jitffi runs on linux/amd64, linux/arm64 and windows/amd64", t, errUnsupportedTarget)
+		}
+		tc := c
+		tc.Target = t
+		if len(targets) > 1 {
+			tc.CC = "" // each target's own compiler
+		}
+		fe, err := parse(&tc)
+		if err != nil {
+			return nil, err
+		}
+		g := newGenerator(&tc, fe)
+		g.collect()
+		files, err := g.render()
+		if err != nil {
+			return nil, err
+		}
+		gens, renders = append(gens, g), append(renders, files)
+		out.Summaries = append(out.Summaries, g.summary())
 	}
-	g := newGenerator(&c, fe)
-	g.collect()
+	out.Summary = out.Summaries[0]
+	if allSame(renders) {
+		out.Files = renders[0]
+		return out, nil
+	}
+	// The headers differ by target: per GOOS where its architectures agree, else per target.
+	for i, g := range gens {
+		goos := g.c.Target.GOOS
+		same := true
+		for j, h := range gens {
+			if h.c.Target.GOOS == goos && !sameFiles(renders[i], renders[j]) {
+				same = false
+			}
+		}
+		g.suffix = "_" + goos
+		if !same {
+			g.suffix = "_" + goos + "_" + g.c.Target.GOARCH
+		}
+		files, err := g.render()
+		if err != nil {
+			return nil, err
+		}
+		for name, b := range files {
+			out.Files[name] = b
+		}
+	}
+	return out, nil
+}
+
+// render writes the generator's files.
+func (g *generator) render() (map[string][]byte, error) {
 	src, err := g.goFile()
 	if err != nil {
 		return nil, err
@@ -111,12 +168,28 @@ func Generate(c Config) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{Files: map[string][]byte{
-		c.Package + ".go":             src,
-		c.Package + "_layout_test.go": test,
-		"testdata/layout.c":           g.layoutC(),
-	}, Summary: g.summary()}
-	return out, nil
+	return map[string][]byte{g.goFileName(): src, g.testFile(): test, g.cFile(): g.layoutC()}, nil
+}
+
+func allSame(r []map[string][]byte) bool {
+	for _, x := range r[1:] {
+		if !sameFiles(r[0], x) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameFiles(a, b map[string][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if string(b[k]) != string(v) {
+			return false
+		}
+	}
+	return true
 }
 
 func gofmt(name string, src []byte) ([]byte, error) {

@@ -134,6 +134,7 @@ type generator struct {
 	docs          *docReader
 	specType      map[*cc.Declarator]cc.Type // a plain typedef's specifiers' type, typedef name kept
 	renamed       []string
+	suffix        string // of the file names: see goFileName
 }
 
 // The identifiers the generated package declares besides the C names.

@@ -19,8 +19,11 @@ import (
 // layoutFlags are the compiler flags the headers were generated with.
 var layoutFlags = []string{}
 
+// layoutSource is the layout program.
+const layoutSource = "testdata/layout.c"
+
 // goLayout is what Go makes of every size, alignment, offset and constant the C
-// compiler is asked about in testdata/layout.c.
+// compiler is asked about in the layout program.
 var goLayout = []struct {
 	key string
 	v   uint64
@@ -16198,7 +16201,7 @@ func fromUint(v uint64) uint64 { return v }
 
 // cLayout returns the layout program's output: from the file JITFFI_GEN_LAYOUT_DIR/vulkan.txt
 // when that variable is set (a cross target's CI builds and runs the program under its
-// emulator), else by building testdata/layout.c with the C compiler ($CC, or go env CC)
+// emulator), else by building layoutSource with the C compiler ($CC, or go env CC)
 // and running it.
 func cLayout(t *testing.T) []byte {
 	if dir := os.Getenv("JITFFI_GEN_LAYOUT_DIR"); dir != "" {
@@ -16224,7 +16227,7 @@ func cLayout(t *testing.T) []byte {
 	if runtime.GOOS == "windows" {
 		exe += ".exe"
 	}
-	args := append(ccArgs[1:], "-std=gnu11", "-o", exe, filepath.Join("testdata", "layout.c"))
+	args := append(ccArgs[1:], "-std=gnu11", "-o", exe, filepath.FromSlash(layoutSource))
 	args = append(args, layoutFlags...)
 	args = append(args, strings.Fields(os.Getenv("JITFFI_GEN_CFLAGS"))...)
 	if out, err := exec.Command(ccArgs[0], args...).CombinedOutput(); err != nil {
@@ -16254,7 +16257,7 @@ func TestLayoutMatchesC(t *testing.T) {
 	}
 	want := len(goLayout) + len(goFloats) + len(goStrings)
 	if len(c) != want {
-		t.Errorf("the layout program printed %d rows, Go has %d: testdata/layout.c and this file are out of step", len(c), want)
+		t.Errorf("the layout program printed %d rows, Go has %d: %s and this file are out of step", len(c), want, layoutSource)
 	}
 	bad := 0
 	report := func(format string, args ...any) {

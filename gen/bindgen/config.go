@@ -122,6 +122,31 @@ func Generate(c Config) (*Output, error) {
 		}
 		g := newGenerator(&tc, fe)
 		g.collect()
+		// The compiler checks what the front end read; what it disagrees on is skipped,
+		// and everything is generated again without it (a struct holding a skipped one
+		// is skipped too). A second disagreement is a generator bug.
+		for pass := 0; ; pass++ {
+			bad, err := g.verify()
+			if err != nil {
+				return nil, err
+			}
+			if len(bad) == 0 {
+				break
+			}
+			if pass == 2 {
+				return nil, fmt.Errorf("bindgen: %v: the C compiler still disagrees after %d passes: %v", t, pass, bad)
+			}
+			forced := g.forced
+			if forced == nil {
+				forced = map[string]string{}
+			}
+			for k, v := range bad {
+				forced[k] = v
+			}
+			g = newGenerator(&tc, fe)
+			g.forced = forced
+			g.collect()
+		}
 		files, err := g.render()
 		if err != nil {
 			return nil, err

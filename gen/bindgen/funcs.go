@@ -123,6 +123,10 @@ func (g *generator) staticConst(d *cc.Declarator, id *cc.InitDeclarator) {
 		g.skip("variable", name, "static and not const: each program including the header has its own")
 		return
 	}
+	if reason, ok := g.forced["const "+name]; ok {
+		g.skip("variable", name, "%s", reason)
+		return
+	}
 	c := &constDecl{cName: name, pos: d.Position()}
 	switch v := id.Initializer.Value().(type) {
 	case cc.Int64Value:
@@ -231,6 +235,10 @@ func (g *generator) macros() {
 }
 
 func (g *generator) addMacro(c *constDecl) {
+	if reason, ok := g.forced["const "+c.cName]; ok {
+		g.skip("macro", c.cName, "%s", reason)
+		return
+	}
 	c.goName = g.ident(c.cName, exported(c.cName))
 	g.constNames[c.cName] = true
 	g.consts = append(g.consts, c)
@@ -314,6 +322,11 @@ func (g *generator) macroValue(c *constDecl, m *cc.Macro, toks []cc.Token, depth
 			sentinel = t.SrcStr()
 		}
 	}
+	if hasConst, err := g.constTokens(toks, 0); err != nil {
+		return err
+	} else if !hasConst {
+		return fmt.Errorf("no constant in it (it names a type or a keyword)")
+	}
 	for i := 0; i+1 < len(toks) && sentinel == ""; i++ {
 		if toks[i].SrcStr() == "*" && toks[i+1].SrcStr() == ")" {
 			return fmt.Errorf("a pointer value: Go constants cannot be pointers (use nil)")
@@ -356,11 +369,6 @@ func (g *generator) macroValue(c *constDecl, m *cc.Macro, toks []cc.Token, depth
 			return fmt.Errorf("the front end gives no constant value for it (a pointer, or not an expression)")
 		}
 		return fmt.Errorf("not a constant expression (the front end gives %T)", v)
-	}
-	if hasConst, err := g.constTokens(toks, 0); err != nil {
-		return err
-	} else if !hasConst {
-		return fmt.Errorf("no constant in it (it names a type or a keyword)")
 	}
 	if sentinel != "" {
 		u, _ := strconv.ParseInt(c.value, 10, 64)

@@ -62,12 +62,14 @@ type member struct {
 // An accessor is one member of a union, reached through a method.
 type accessor struct {
 	goName, expr, cName string
+	size                int64
 }
 
 // A fieldCheck is one member whose offset and size the layout test compares with C's.
 type fieldCheck struct {
 	cPath, goPath string
-	union         bool // the Go side is an embedded union: check its offset only
+	union         bool  // the Go side is an embedded union: check its offset only
+	off, size     int64 // as the front end lays the member out
 }
 
 // A funcSig is a C function type in Go terms.
@@ -134,7 +136,8 @@ type generator struct {
 	docs          *docReader
 	specType      map[*cc.Declarator]cc.Type // a plain typedef's specifiers' type, typedef name kept
 	renamed       []string
-	suffix        string // of the file names: see goFileName
+	suffix        string            // of the file names: see goFileName
+	forced        map[string]string // type keys and "const NAME"s the C compiler disagreed on, and why
 }
 
 // The identifiers the generated package declares besides the C names.
@@ -399,6 +402,11 @@ func (g *generator) typedef(d *cc.Declarator) *typeDecl {
 	g.typedefs[name] = td
 	g.add(td)
 	defer func() { td.pending = false }()
+	if reason, ok := g.forced[key]; ok {
+		td.skipReason = reason
+		g.skip("type", name, "%s", reason)
+		return td
+	}
 	switch t.Kind() {
 	case cc.Struct, cc.Union:
 		rec := g.record(t, nil, "")

@@ -2,6 +2,7 @@ package bindgen
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,16 +15,22 @@ type layoutRow struct {
 	key   string
 	c     string // the C expression
 	goVal string // the Go expression
+	want  string // the value the front end gives it, as a C constant ("" when not checked at generation)
+	owner string // the type's key, or the constant's C name, that a wrong value skips
 }
 
 // rows lists every check of the package, in the order of the Go file.
 func (g *generator) rows() []layoutRow {
 	var rows []layoutRow
-	add := func(key, c, goVal string) { rows = append(rows, layoutRow{key, c, goVal}) }
+	var owner string
+	add := func(key, c, goVal string, want int64) {
+		rows = append(rows, layoutRow{key, c, goVal, fmt.Sprintf("%dULL", want), owner})
+	}
 	for _, td := range g.sortedTypes() {
 		if td.skipReason != "" {
 			continue
 		}
+		owner = td.key
 		cn := td.cExpr
 		if cn == "" {
 			cn = td.cName
@@ -33,34 +40,32 @@ func (g *generator) rows() []layoutRow {
 			if cn == "" {
 				continue // an anonymous member's type: its members are checked in its parent
 			}
-			add("S "+cn, "sizeof("+cn+")", "unsafe.Sizeof("+td.goName+"{})")
-			add("A "+cn, "_Alignof("+cn+")", "unsafe.Alignof("+td.goName+"{})")
+			add("S "+cn, "sizeof("+cn+")", "unsafe.Sizeof("+td.goName+"{})", td.size)
+			add("A "+cn, "_Alignof("+cn+")", "unsafe.Alignof("+td.goName+"{})", td.align)
 			for _, f := range td.checks {
-				if f.union {
-					add("O "+cn+"."+f.cPath, fmt.Sprintf("offsetof(%s, %s)", cn, f.cPath), fmt.Sprintf("unsafe.Offsetof(%s{}.%s)", td.goName, f.goPath))
-					continue
+				add("O "+cn+"."+f.cPath, fmt.Sprintf("offsetof(%s, %s)", cn, f.cPath), fmt.Sprintf("unsafe.Offsetof(%s{}.%s)", td.goName, f.goPath), f.off)
+				if !f.union {
+					add("F "+cn+"."+f.cPath, fmt.Sprintf("sizeof(((%s *)0)->%s)", cn, f.cPath), fmt.Sprintf("unsafe.Sizeof(%s{}.%s)", td.goName, f.goPath), f.size)
 				}
-				add("O "+cn+"."+f.cPath, fmt.Sprintf("offsetof(%s, %s)", cn, f.cPath), fmt.Sprintf("unsafe.Offsetof(%s{}.%s)", td.goName, f.goPath))
-				add("F "+cn+"."+f.cPath, fmt.Sprintf("sizeof(((%s *)0)->%s)", cn, f.cPath), fmt.Sprintf("unsafe.Sizeof(%s{}.%s)", td.goName, f.goPath))
 			}
 		case kindUnion:
 			if cn == "" {
 				continue
 			}
-			add("S "+cn, "sizeof("+cn+")", "unsafe.Sizeof("+td.goName+"{})")
-			add("A "+cn, "_Alignof("+cn+")", "unsafe.Alignof("+td.goName+"{})")
+			add("S "+cn, "sizeof("+cn+")", "unsafe.Sizeof("+td.goName+"{})", td.size)
+			add("A "+cn, "_Alignof("+cn+")", "unsafe.Alignof("+td.goName+"{})", td.align)
 			for _, a := range td.accessors {
 				if a.cName == "" {
 					continue
 				}
-				add("F "+cn+"."+a.cName, fmt.Sprintf("sizeof(((%s *)0)->%s)", cn, a.cName), fmt.Sprintf("unsafe.Sizeof(*new(%s))", a.expr))
+				add("F "+cn+"."+a.cName, fmt.Sprintf("sizeof(((%s *)0)->%s)", cn, a.cName), fmt.Sprintf("unsafe.Sizeof(*new(%s))", a.expr), a.size)
 			}
 		case kindEnum, kindAlias, kindHandle:
 			if td.target == "jitffi.Void" || strings.HasPrefix(td.target, "*jitffi.Callback") {
 				continue
 			}
-			add("S "+cn, "sizeof("+cn+")", "unsafe.Sizeof(*new("+td.goName+"))")
-			add("A "+cn, "_Alignof("+cn+")", "unsafe.Alignof(*new("+td.goName+"))")
+			add("S "+cn, "sizeof("+cn+")", "unsafe.Sizeof(*new("+td.goName+"))", td.size)
+			add("A "+cn, "_Alignof("+cn+")", "unsafe.Alignof(*new("+td.goName+"))", td.align)
 		}
 		for _, c := range td.consts {
 			rows = append(rows, g.constRow(c))
@@ -73,19 +78,34 @@ func (g *generator) rows() []layoutRow {
 }
 
 func (g *generator) constRow(c *constDecl) layoutRow {
+	r := g.constRowExprs(c)
+	r.owner = "const " + c.cName
 	switch c.check {
 	case checkInt:
-		return layoutRow{"I " + c.cName, fmt.Sprintf("(unsigned long long)(long long)(%s)", c.cName), "fromInt(int64(" + c.goName + "))"}
+		r.want = fmt.Sprintf("(unsigned long long)(%sLL)", c.value)
+		if c.value == "-9223372036854775808" {
+			r.want = "(unsigned long long)(-9223372036854775807LL - 1)"
+		}
 	case checkUint:
-		return layoutRow{"I " + c.cName, fmt.Sprintf("(unsigned long long)(%s)", c.cName), "fromUint(uint64(" + c.goName + "))"}
+		r.want = c.value + "ULL"
+	}
+	return r
+}
+
+func (g *generator) constRowExprs(c *constDecl) layoutRow {
+	switch c.check {
+	case checkInt:
+		return layoutRow{key: "I " + c.cName, c: fmt.Sprintf("(unsigned long long)(long long)(%s)", c.cName), goVal: "fromInt(int64(" + c.goName + "))"}
+	case checkUint:
+		return layoutRow{key: "I " + c.cName, c: fmt.Sprintf("(unsigned long long)(%s)", c.cName), goVal: "fromUint(uint64(" + c.goName + "))"}
 	case checkPointer:
-		return layoutRow{"I " + c.cName, fmt.Sprintf("(unsigned long long)(uintptr_t)(%s)", c.cName), "fromUint(uint64(" + c.goName + "))"}
+		return layoutRow{key: "I " + c.cName, c: fmt.Sprintf("(unsigned long long)(uintptr_t)(%s)", c.cName), goVal: "fromUint(uint64(" + c.goName + "))"}
 	case checkFloat:
-		return layoutRow{"D " + c.cName, fmt.Sprintf("(double)(%s)", c.cName), "float64(" + c.goName + ")"}
+		return layoutRow{key: "D " + c.cName, c: fmt.Sprintf("(double)(%s)", c.cName), goVal: "float64(" + c.goName + ")"}
 	case checkFloat32:
-		return layoutRow{"D " + c.cName, fmt.Sprintf("(double)(%s)", c.cName), "float64(float32(" + c.goName + "))"}
+		return layoutRow{key: "D " + c.cName, c: fmt.Sprintf("(double)(%s)", c.cName), goVal: "float64(float32(" + c.goName + "))"}
 	case checkString:
-		return layoutRow{"Q " + c.cName, c.cName, c.goName}
+		return layoutRow{key: "Q " + c.cName, c: c.cName, goVal: c.goName}
 	}
 	return layoutRow{}
 }
@@ -142,12 +162,23 @@ int main(void) {
 }
 
 // includeName is how the layout program includes a header: by its name when it was
-// found on the include path, by its file name otherwise (the test passes its directory).
+// found on the include path, by its file name when it was given as a path (the
+// program is compiled with its directory on the include path).
 func includeName(h string) string {
-	if filepath.IsAbs(h) || strings.HasPrefix(h, ".") {
+	if isPath(h) {
 		return filepath.Base(h)
 	}
 	return h
+}
+
+// isPath reports whether a header was given as a path rather than found on the
+// include path: it names a file from the working directory.
+func isPath(h string) bool {
+	if filepath.IsAbs(h) || strings.HasPrefix(h, ".") {
+		return true
+	}
+	st, err := os.Stat(h)
+	return err == nil && !st.IsDir()
 }
 
 // layoutTest writes the Go test that builds and runs the layout program (or reads its
@@ -170,6 +201,8 @@ func (g *generator) layoutTest() ([]byte, error) {
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/jitffi/jitffi"
 )
 
 // layoutFlags are the compiler flags the headers were generated with.
@@ -212,8 +245,8 @@ var goLayout = []struct {
 func (g *generator) layoutFlags() []string {
 	var f []string
 	for _, h := range g.c.Headers {
-		if filepath.IsAbs(h) || strings.HasPrefix(h, ".") {
-			f = append(f, "-I"+filepath.Dir(h))
+		if isPath(h) {
+			f = append(f, "-I"+filepath.ToSlash(filepath.Dir(h)))
 		}
 	}
 	for _, d := range g.c.IncludeDirs {
@@ -233,7 +266,10 @@ func quoteList(s []string) string {
 	return strings.Join(q, ", ")
 }
 
-const layoutTestBody = `var _ = unsafe.Sizeof(0)
+const layoutTestBody = `var (
+	_ = unsafe.Sizeof(0)
+	_ jitffi.Void
+)
 
 func fromInt(v int64) uint64   { return uint64(v) }
 func fromUint(v uint64) uint64 { return v }

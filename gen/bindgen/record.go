@@ -54,6 +54,11 @@ func (g *generator) recordIn(t cc.Type, typedef *cc.Declarator, nested, cExpr st
 	td.anonymous = cName == ""
 	td.doc = g.docs.above(td.pos)
 	g.add(td)
+	if reason, ok := g.forced[key]; ok {
+		td.skipReason = reason
+		g.skip(word, pick(td.cName != "", td.cName, td.goName), "%s", reason)
+		return td
+	}
 	if t.Kind() == cc.Union {
 		td.kind = kindUnion
 	}
@@ -85,6 +90,15 @@ func (g *generator) layoutStruct(td *typeDecl, rt recordType) {
 	size, align := rt.Size(), int64(rt.Align())
 	if align > 8 {
 		td.skipReason = fmt.Sprintf("aligned to %d bytes: Go aligns nothing beyond 8", align)
+		for i := 0; i < rt.NumFields(); i++ {
+			f := rt.FieldByIndex(i)
+			if f.Type().Align() > 8 {
+				if _, err := g.goType(f.Type(), useField); err != nil {
+					td.skipReason = fmt.Sprintf("member %s: %v (and aligns the struct to %d bytes)", f.Name(), err, align)
+				}
+				break
+			}
+		}
 		return
 	}
 	var ms []member
@@ -120,7 +134,7 @@ func (g *generator) layoutStruct(td *typeDecl, rt recordType) {
 			ref, err = g.recordRef(inner, useField)
 			embedded, goField = true, inner.goName
 			if err == nil {
-				g.anonymousChecks(td, inner, ft.(recordType))
+				g.anonymousChecks(td, inner, ft.(recordType), off)
 			}
 		} else if (ft.Kind() == cc.Struct || ft.Kind() == cc.Union) && ft.Typedef() == nil && tagName(ft) == "" {
 			inner := g.recordIn(ft, nil, td.goName+"_"+name, memberType(td.cExpr, name))
@@ -157,7 +171,7 @@ func (g *generator) layoutStruct(td *typeDecl, rt recordType) {
 		fieldNames[goField] = true
 		ms = append(ms, member{goName: goField, expr: ref.expr, off: off, size: ref.size, align: ref.align, embedded: embedded})
 		if !embedded {
-			td.checks = append(td.checks, fieldCheck{cPath: name, goPath: goField})
+			td.checks = append(td.checks, fieldCheck{cPath: name, goPath: goField, off: off, size: ft.Size()})
 		}
 		cur = off + ref.size
 	}
@@ -190,17 +204,20 @@ func (g *generator) layoutStruct(td *typeDecl, rt recordType) {
 
 // anonymousChecks adds the members of an anonymous struct or union member to its
 // parent's checks: C reaches them by name through the parent, and so does Go.
-func (g *generator) anonymousChecks(parent, inner *typeDecl, rt recordType) {
+func (g *generator) anonymousChecks(parent, inner *typeDecl, rt recordType, off int64) {
 	if inner.kind == kindUnion {
 		for i := 0; i < rt.NumFields(); i++ {
 			if f := rt.FieldByIndex(i); f.Name() != "" && !f.IsBitfield() {
-				parent.checks = append(parent.checks, fieldCheck{cPath: f.Name(), goPath: inner.goName, union: true})
+				parent.checks = append(parent.checks, fieldCheck{cPath: f.Name(), goPath: inner.goName, union: true, off: off})
 				return
 			}
 		}
 		return
 	}
-	parent.checks = append(parent.checks, inner.checks...)
+	for _, c := range inner.checks {
+		c.off += off
+		parent.checks = append(parent.checks, c)
+	}
 }
 
 func alignType(a int64) string {
@@ -274,7 +291,7 @@ func (g *generator) layoutUnion(td *typeDecl, rt recordType) {
 			goName += "_"
 		}
 		names[goName] = true
-		td.accessors = append(td.accessors, accessor{goName: goName, expr: ref.expr, cName: name})
+		td.accessors = append(td.accessors, accessor{goName: goName, expr: ref.expr, cName: name, size: ft.Size()})
 	}
 }
 
@@ -300,6 +317,11 @@ func (g *generator) enum(et *cc.EnumType, typedef *cc.Declarator) *typeDecl {
 	td.goName = g.ident(key, goWant)
 	td.doc = g.docs.above(td.pos)
 	g.add(td)
+	if reason, ok := g.forced[key]; ok {
+		td.skipReason = reason
+		g.skip("enum", cName, "%s", reason)
+		return td
+	}
 	ref, err := g.enumUnderlying(et)
 	if err != nil {
 		td.skipReason = err.Error()
@@ -321,6 +343,10 @@ func (g *generator) enumerators(et *cc.EnumType, goType string) []*constDecl {
 	for _, e := range et.Enumerators() {
 		name := e.Token.SrcStr()
 		if g.constNames[name] {
+			continue
+		}
+		if reason, ok := g.forced["const "+name]; ok {
+			g.skip("constant", name, "%s", reason)
 			continue
 		}
 		c := &constDecl{cName: name, goType: goType, pos: e.Position()}

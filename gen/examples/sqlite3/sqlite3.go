@@ -16,17 +16,17 @@
 //   - function sqlite3_vsnprintf: parameter 4 (#4): va_list: C's way to pass on variadic arguments has no Go form
 //   - function sqlite3_str_vappendf: parameter 3 (#3): va_list: C's way to pass on variadic arguments has no Go form
 //   - macro SQLITE3_H: defined empty
+//   - macro SQLITE_EXTERN: refers to extern, which is not a constant
 //   - macro SQLITE_API: defined empty
 //   - macro SQLITE_CDECL: defined empty
 //   - macro SQLITE_APICALL: defined empty
+//   - macro SQLITE_STDCALL: no constant in it (it names a type or a keyword)
 //   - macro SQLITE_CALLBACK: defined empty
 //   - macro SQLITE_SYSAPI: defined empty
 //   - macro SQLITE_DEPRECATED: defined empty
 //   - macro SQLITE_EXPERIMENTAL: defined empty
 //   - macro _SQLITE3RTREE_H_: defined empty
 //   - macro _FTS5_H: defined empty
-//   - macro SQLITE_EXTERN: the front end gives no constant value for it (a pointer, or not an expression)
-//   - macro SQLITE_STDCALL: the front end gives no constant value for it (a pointer, or not an expression)
 package sqlite3
 
 import (

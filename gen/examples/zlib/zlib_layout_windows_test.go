@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/jitffi/jitffi"
 )
 
 // layoutFlags are the compiler flags the headers were generated with.
@@ -179,7 +181,10 @@ var goStrings = []struct{ key, v string }{
 	{"Q ZLIB_VERSION", ZLIB_VERSION},
 }
 
-var _ = unsafe.Sizeof(0)
+var (
+	_ = unsafe.Sizeof(0)
+	_ jitffi.Void
+)
 
 func fromInt(v int64) uint64   { return uint64(v) }
 func fromUint(v uint64) uint64 { return v }

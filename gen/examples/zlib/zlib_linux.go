@@ -19,24 +19,24 @@
 //   - macro z_const: defined empty
 //   - macro OF: function-like
 //   - macro Z_ARG: function-like
+//   - macro ZEXTERN: refers to extern, which is not a constant
 //   - macro ZEXPORT: defined empty
 //   - macro ZEXPORTVA: defined empty
 //   - macro FAR: defined empty
+//   - macro Z_U4: no constant in it (it names a type or a keyword)
 //   - macro Z_HAVE_UNISTD_H: defined empty
 //   - macro Z_HAVE_STDARG_H: defined empty
+//   - macro z_off_t: no constant in it (it names a type or a keyword)
 //   - macro Z_LFS64: defined empty
+//   - macro z_off64_t: no constant in it (it names a type or a keyword)
 //   - macro ZLIB_H: defined empty
+//   - macro zlib_version: refers to zlibVersion, which is not a constant
 //   - macro deflateInit: function-like
 //   - macro inflateInit: function-like
 //   - macro deflateInit2: function-like
 //   - macro inflateInit2: function-like
 //   - macro inflateBackInit: function-like
 //   - macro gzgetc: function-like
-//   - macro ZEXTERN: the front end gives no constant value for it (a pointer, or not an expression)
-//   - macro Z_U4: the front end gives no constant value for it (a pointer, or not an expression)
-//   - macro z_off_t: the front end gives no constant value for it (a pointer, or not an expression)
-//   - macro z_off64_t: the front end gives no constant value for it (a pointer, or not an expression)
-//   - macro zlib_version: the front end gives no constant value for it (a pointer, or not an expression)
 package zlib
 
 import (

@@ -224,7 +224,7 @@ func commandLine(args []string) string {
 		if strings.HasPrefix(a, "-") && drop[flagName] {
 			continue
 		}
-		if strings.ContainsAny(a, " \t'\"$*?") {
+		if strings.ContainsAny(a, " \t'\"$*?()|<>&;[]{}\\") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
 		kept = append(kept, a)

@@ -17,13 +17,13 @@ C compiler. Run "jitffi gen -h" for the flags.
 
 The generator is jitffi-gen, from the module github.com/jitffi/jitffi/gen: it needs a C
 front end that programs importing jitffi should not download, so this command runs the
-jitffi-gen found on PATH. Install it with
+jitffi-gen found on PATH. Install it from a clone of the jitffi repository with
 
-	go install github.com/jitffi/jitffi/gen/cmd/jitffi-gen@latest
+	cd gen && go install ./cmd/jitffi-gen
 
-or, in a package, skip the install and write
+and, in a package, generate with a line such as
 
-	//go:generate go run github.com/jitffi/jitffi/gen/cmd/jitffi-gen@latest -package zlib -lib linux:libz.so.1 zlib.h zconf.h
+	//go:generate jitffi-gen -package zlib -lib linux:libz.so.1 zlib.h zconf.h
 `
 
 // cmdGen runs jitffi-gen with the arguments, passing its output and exit status through.

@@ -10,7 +10,7 @@
 //
 // Usually run from a //go:generate line:
 //
-//	//go:generate go run github.com/jitffi/jitffi/gen/cmd/jitffi-gen@latest -package zlib -lib linux:libz.so.1 zlib.h zconf.h
+//	//go:generate jitffi-gen -package zlib -lib linux:libz.so.1 zlib.h zconf.h
 package main
 
 import (

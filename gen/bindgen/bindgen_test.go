@@ -68,6 +68,8 @@ func TestGeneratedDeclarations(t *testing.T) {
 		"Log_msg jitffi.Func1[string, jitffi.Int] `c:\"log_msg,variadic=1\"`",
 		"By_value_point jitffi.Func1[Point, Point] `c:\"by_value_point\"`",
 		"// Visit binds visit:\n\t//\n\t// \tint visit(handle h, visit_fn fn, void *ctx);\n\t//\n\t// visit calls fn for every entry.",
+		// A function named as a method Lib gets from *jitffi.Library is renamed.
+		"Lookup_ jitffi.Func1[Handle, jitffi.Int] `c:\"lookup\"`",
 		// Globals.
 		"Counter *jitffi.Int", "Version_string *byte", `jitffi.Global[jitffi.Int](lib, "counter")`,
 	} {

@@ -132,7 +132,9 @@ func (g *generator) libraryCode(b *strings.Builder) {
 	w(".\n// The error lists every symbol that is missing.\nfunc Open() (*Lib, error) {\n")
 	w("\tlib, err := jitffi.OpenFirst(LibraryNames[runtime.GOOS])\n\tif err != nil {\n\t\treturn nil, err\n\t}\n")
 	w("\tl := &Lib{Library: lib}\n")
-	w("\tif err := jitffi.BindAll(lib, &l.Funcs); err != nil {\n\t\tlib.Close()\n\t\treturn nil, err\n\t}\n")
+	if len(g.funcs) > 0 {
+		w("\tif err := jitffi.BindAll(lib, &l.Funcs); err != nil {\n\t\tlib.Close()\n\t\treturn nil, err\n\t}\n")
+	}
 	if len(g.vars) > 0 {
 		w("\tif err := BindVars(lib, &l.Vars); err != nil {\n\t\tlib.Close()\n\t\treturn nil, err\n\t}\n")
 	}

@@ -68,7 +68,7 @@ func (g *generator) function(ed *cc.ExternalDeclaration, d *cc.Declarator) {
 		g.skip("function", name, "%d parameters: the typed bindings take at most 16 (bind it with jitffi.BindDynamic)", len(sig.params))
 		return
 	}
-	fd := &funcDecl{cName: name, goName: exported(name), sig: sig, pos: d.Position()}
+	fd := &funcDecl{cName: name, goName: g.funcName(name), sig: sig, pos: d.Position()}
 	fd.optional = g.c.Optional != nil && g.c.Optional.MatchString(name)
 	fd.doc = g.docs.of(ed)
 	if fd.doc != "" {
@@ -83,6 +83,24 @@ func (g *generator) function(ed *cc.ExternalDeclaration, d *cc.Declarator) {
 	fd.proto = g.docs.source(ed)
 	g.funcs = append(g.funcs, fd)
 }
+
+// funcName is a function's field name in Funcs: unique, and clear of what Lib embeds
+// (a field named Close would make Lib.Close ambiguous with the Library's method).
+func (g *generator) funcName(cName string) string {
+	name := exported(cName)
+	for libraryNames[name] || g.funcFields[name] {
+		name += "_"
+	}
+	if g.funcFields == nil {
+		g.funcFields = map[string]bool{}
+	}
+	g.funcFields[name] = true
+	return name
+}
+
+// libraryNames are the fields and methods Lib gets from *jitffi.Library and its own
+// embedded structs.
+var libraryNames = map[string]bool{"Close": true, "Lookup": true, "Library": true, "Funcs": true, "Vars": true, "BindProcs": true}
 
 // variable adds a C global variable, reached through jitffi.Global.
 func (g *generator) variable(ed *cc.ExternalDeclaration, d *cc.Declarator) {
@@ -108,7 +126,7 @@ func (g *generator) variable(ed *cc.ExternalDeclaration, d *cc.Declarator) {
 		g.skip("variable", name, "%v", err)
 		return
 	}
-	g.vars = append(g.vars, &varDecl{cName: name, goName: exported(name), expr: r.expr, pos: d.Position(), doc: g.docs.of(ed)})
+	g.vars = append(g.vars, &varDecl{cName: name, goName: g.funcName(name), expr: r.expr, pos: d.Position(), doc: g.docs.of(ed)})
 }
 
 // staticConst turns a static const object with a constant initializer (Vulkan's 64-bit

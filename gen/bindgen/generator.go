@@ -137,6 +137,7 @@ type generator struct {
 	specType      map[*cc.Declarator]cc.Type // a plain typedef's specifiers' type, typedef name kept
 	renamed       []string
 	suffix        string            // of the file names: see goFileName
+	funcFields    map[string]bool   // field names of Funcs and Vars
 	forced        map[string]string // type keys and "const NAME"s the C compiler disagreed on, and why
 }
 

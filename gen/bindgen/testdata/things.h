@@ -100,5 +100,6 @@ struct with_union by_value_union(struct with_union);
 point by_value_point(point p);
 int many(int, int, int, int, int, int, int, int, int, int, int, int, int, int, int, int, int);
 static inline int helper(int x) { return x; }
+int lookup(handle h);
 extern int counter;
 extern const char version_string[];

@@ -3,7 +3,6 @@ package bindgen
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -45,9 +44,6 @@ func (g *generator) goFile() ([]byte, error) {
 		w("\t\"unsafe\"\n")
 	}
 	w("\n\t\"github.com/jitffi/jitffi\"\n)\n\n")
-	if !needUnsafe {
-		// Nothing else may need it; keep the import list stable either way.
-	}
 	g.libraryCode(&b)
 	g.funcsStruct(&b)
 	g.procsCode(&b)
@@ -291,7 +287,7 @@ func writeConst(b *strings.Builder, c *constDecl) {
 }
 
 func (g *generator) typeCode(b *strings.Builder, td *typeDecl) {
-	if td.skipReason != "" || td.kind == kindCallback || td.kind == kindString {
+	if td.skipReason != "" || td.kind == kindCallback {
 		return
 	}
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
@@ -367,6 +363,3 @@ func (g *generator) typeCode(b *strings.Builder, td *typeDecl) {
 		w("\treturn jitffi.NewCallback%d[%s](fn)\n}\n\n", len(params), strings.Join(append(params, sig.result.expr), ", "))
 	}
 }
-
-// sortedFuncs is unused: functions keep the headers' order.
-var _ = sort.Strings

@@ -22,7 +22,6 @@ const (
 	kindOpaque            // an incomplete struct: only pointed to
 	kindFuncPtr           // a typedef of a function pointer: a callback type
 	kindCallback          // a typedef of a function type
-	kindString            // unused
 )
 
 // A typeDecl is one Go type declaration of the generated package.
@@ -45,7 +44,6 @@ type typeDecl struct {
 	checks      []fieldCheck
 	callback    *funcSig // kindFuncPtr
 	consts      []*constDecl
-	emitted     bool
 	pending     bool // a typedef being laid out: only pointers to it can be used yet
 	anonymous   bool // an anonymous member's type: checked through its parent
 }

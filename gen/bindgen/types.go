@@ -168,11 +168,7 @@ func (g *generator) bare(t cc.Type, u use) (goRef, error) {
 	case cc.Function:
 		return goRef{}, unsupported("a function is not a value")
 	}
-	r, err := g.scalar(t.Kind())
-	if err != nil {
-		return r, err
-	}
-	return r, nil
+	return g.scalar(t.Kind())
 }
 
 func (g *generator) pointer(p *cc.PointerType, u use) (goRef, error) {
@@ -246,11 +242,6 @@ func (g *generator) typedefRef(td *typeDecl, t cc.Type, u use) (goRef, error) {
 			return goRef{expr: "*jitffi.Callback", size: 8, align: 8}, nil
 		}
 		return goRef{expr: "uintptr", size: 8, align: 8}, nil
-	case kindString:
-		if u == useParam || u == useResult {
-			return goRef{expr: "string", size: 8, align: 8}, nil
-		}
-		return goRef{expr: "*byte", size: 8, align: 8}, nil
 	}
 	if td.pending && u == usePointee {
 		return goRef{expr: td.goName, size: 8, align: 8}, nil

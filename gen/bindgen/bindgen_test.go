@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -171,4 +172,68 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+func TestKeep(t *testing.T) {
+	needGCC(t)
+	o, err := Generate(Config{
+		Headers: []string{"testdata/things.h"}, Package: "things", Target: HostTarget(),
+		Keep: []string{"visit", "ANS"}, KeepRegexp: regexp.MustCompile("^(point|color)$"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(o.Files["things.go"])
+	for _, want := range []string{"Visit jitffi.Func3[*Handle_s, *jitffi.Callback", "ANSWER = 42", "type Point struct", "type Color uint32", "type Visit_fn func", "type Handle_s struct{ _ [0]byte }"} {
+		if !strings.Contains(src, want) {
+			t.Errorf("kept or used, but missing: %s", want)
+		}
+	}
+	for _, unwanted := range []string{"Set_name", "MASK", "type Nested struct", "type Signed_e", "type Handle "} {
+		if strings.Contains(src, unwanted) {
+			t.Errorf("not kept, but generated: %s", unwanted)
+		}
+	}
+}
+
+// TestTargets generates for the three targets: a header that declares a function on
+// Windows only gets per-GOOS files, the same for both Linux architectures.
+func TestTargets(t *testing.T) {
+	for _, cc := range []string{"gcc", "aarch64-linux-gnu-gcc", "x86_64-w64-mingw32-gcc"} {
+		if _, err := exec.LookPath(cc); err != nil {
+			t.Skipf("%s is not installed (Debian: gcc-aarch64-linux-gnu, gcc-mingw-w64-x86-64)", cc)
+		}
+	}
+	if HostTarget() != (Target{"linux", "amd64"}) {
+		t.Skipf("the cross compilers named here run on linux/amd64, not %v", HostTarget())
+	}
+	o, err := Generate(Config{
+		Headers: []string{"testdata/things.h"}, Package: "things",
+		Targets: Targets, AfterDirs: []string{"/usr/include"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for n := range o.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	want := "testdata/layout_linux.c testdata/layout_windows.c things_layout_linux_test.go things_layout_windows_test.go things_linux.go things_windows.go"
+	if got := strings.Join(names, " "); got != want {
+		t.Fatalf("files %s, want %s", got, want)
+	}
+	if !strings.Contains(string(o.Files["things_windows.go"]), "Windows_only jitffi.Func0[jitffi.Int]") || strings.Contains(string(o.Files["things_linux.go"]), "Windows_only") {
+		t.Errorf("windows_only belongs to the Windows file alone")
+	}
+	// C long is 4 bytes on Windows: the same Go text (jitffi.ULong), other numbers.
+	if !strings.Contains(string(o.Files["things_windows.go"]), "Counts [2]jitffi.ULong") {
+		t.Errorf("struct nested's counts are not jitffi.ULong on Windows")
+	}
+	if !strings.Contains(string(o.Files["testdata/layout_windows.c"]), `"O struct nested.counts"`) {
+		t.Errorf("the Windows layout program does not check nested.counts")
+	}
+	if len(o.Summaries) != 3 || o.Summaries[2].Target != (Target{"windows", "amd64"}) || o.Summaries[2].Functions != o.Summaries[0].Functions+1 {
+		t.Errorf("summaries: %+v", o.Summaries)
+	}
 }

@@ -106,8 +106,8 @@ func (g *generator) compileChecks(dir string, rows []layoutRow) (map[string]stri
 		}
 		if _, seen := bad[r.owner]; !seen {
 			what := map[byte]string{'S': "the size of", 'A': "the alignment of", 'O': "the offset of", 'F': "the size of", 'I': "the value of"}[r.key[0]]
-			bad[r.owner] = fmt.Sprintf("%s disagrees with the front end on %s %s (the front end reads %s, perhaps an attribute it ignores): left out, not guessed",
-				filepath.Base(compiler), what, r.key[2:], strings.TrimSuffix(r.want, "ULL"))
+			bad[r.owner] = fmt.Sprintf("the C compiler disagrees with the front end on %s %s (the front end reads %s, perhaps an attribute it ignores): left out, not guessed",
+				what, r.key[2:], strings.TrimSuffix(r.want, "ULL"))
 		}
 	}
 	if len(bad) == 0 && len(unusable) == 0 {

@@ -103,3 +103,6 @@ static inline int helper(int x) { return x; }
 int lookup(handle h);
 extern int counter;
 extern const char version_string[];
+#ifdef _WIN32
+int windows_only(void);
+#endif

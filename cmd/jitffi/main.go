@@ -6,6 +6,7 @@
 //	jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] [--callback] [--decl TEXT] [--decl-file FILE] '<signature>'
 //	jitffi call [--fast] [--errno] [--raw] [--decl TEXT] [--decl-file FILE] <library> <symbol> '<signature>' [arguments...]
 //	jitffi call [flags] <library> '<prototype>' [arguments...]
+//	jitffi gen [flags] header.h...
 //	jitffi help [command]
 //
 // A signature is C as headers write it: a function type ('double (double)') or a whole
@@ -22,7 +23,9 @@
 //	jitffi call --decl 'typedef unsigned long uLong; typedef unsigned char Bytef; typedef unsigned int uInt;' \
 //		libz.so.1 'uLong crc32(uLong crc, const Bytef *buf, uInt len);' 0 hello 5
 //
-// Run "jitffi help call" for how arguments are written.
+// Run "jitffi help call" for how arguments are written. gen runs jitffi-gen, the
+// bindings generator, which lives in the module github.com/jitffi/jitffi/gen so that
+// programs importing jitffi never download its C front end.
 package main
 
 import (
@@ -51,6 +54,7 @@ Usage:
 	jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] [--callback] [--decl TEXT] '<signature>'
 	jitffi call [--fast] [--errno] [--raw] [--decl TEXT] <library> <symbol> '<signature>' [arguments...]
 	jitffi call [flags] <library> '<prototype>' [arguments...]
+	jitffi gen [flags] header.h...
 	jitffi help [command]
 
 A signature is C as headers write it: a function type such as 'double (double)' or
@@ -61,7 +65,9 @@ names (uLong), structs by tag and macros (ZEXTERN) come from C declarations give
 --decl TEXT or --decl-file FILE (typedefs, struct, union and enum definitions,
 prototypes, #define), and a function those declare may be named alone.
 
-Run "jitffi help explain" or "jitffi help call" for details.
+gen generates a Go package of bindings from C headers (it runs jitffi-gen).
+
+Run "jitffi help explain", "jitffi help call" or "jitffi help gen" for details.
 `
 
 const explainUsage = `Usage: jitffi explain [--abi sysv|win64|aapcs64|apple-arm64] [--errno] [--callback] [--decl TEXT] [--decl-file FILE] '<signature>'
@@ -146,6 +152,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdExplain(rest, stdout, stderr)
 	case "call":
 		return cmdCall(rest, stdout, stderr)
+	case "gen":
+		return cmdGen(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return cmdHelp(rest, stdout, stderr)
 	default:
@@ -165,6 +173,8 @@ func cmdHelp(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, explainUsage)
 	case "call":
 		fmt.Fprint(stdout, callUsage)
+	case "gen":
+		fmt.Fprint(stdout, genUsage)
 	default:
 		fmt.Fprintf(stderr, "jitffi help: unknown command %q\n", args[0])
 		return exitError

@@ -112,10 +112,10 @@ func libffiSym(b *testing.B, lib, name string) uintptr {
 
 // Sinks keep the compiler from dropping results.
 var (
-	sinkI32 int32
-	sinkI64 int64
-	sinkU64 uint64
-	sinkF64 float64
+	sinkI32   int32
+	sinkI64   int64
+	sinkU64   uint64
+	sinkF64   float64
 	sinkPair  bench.Pair
 	sinkVec3  bench.Vec3
 	sinkFPair bench.FPair

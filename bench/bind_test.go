@@ -22,23 +22,6 @@ import (
 	"github.com/jupiterrider/ffi"
 )
 
-// BenchmarkBind measures what binding costs: a signature never seen before (cold), one
-// already bound (cached), 100 and 1000 never-seen signatures in one go, and the executable
-// memory each bound function takes (the exec-B/func metric, read from /proc/self/maps).
-//
-// A never-seen signature is "uint16_t f(struct S)" with a struct S no earlier bind in the
-// process used (see freshFields). Each path builds its own description of it at run time
-// (an abi.Signature, a reflect func type, an ffi_type) inside the timed loop, since a
-// program binding a signature it learns at run time pays for that too. These bindings
-// target jb_noop and are never called; what the cell checks against cgo is a call of add
-// bound the same way.
-func BenchmarkBind(b *testing.B) {
-	b.Run("cold-new-signature", func(b *testing.B) { benchBindFresh(b, 1) })
-	b.Run("cached-signature", benchBindCached)
-	b.Run("100-new-signatures", func(b *testing.B) { benchBindFresh(b, 100) })
-	b.Run("1000-new-signatures", func(b *testing.B) { benchBindFresh(b, 1000) })
-}
-
 const (
 	noBindCgo      = "cgo: functions are bound when the program is built; nothing happens at run time"
 	noBindSyscallN = "purego SyscallN: nothing to bind (the address goes to every call)"

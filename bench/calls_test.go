@@ -13,22 +13,6 @@ import (
 	"github.com/jupiterrider/ffi"
 )
 
-// BenchmarkCall calls each signature of the matrix through every path. One op is one
-// call; every cell first checks a call's result against cgo's.
-func BenchmarkCall(b *testing.B) {
-	b.Run("void", benchVoid)
-	b.Run("add-int32", benchAdd)
-	b.Run("fma3-double", benchFma3)
-	b.Run("sum6-int64", benchSum6)
-	b.Run("sum10-int64-stack", benchSum10)
-	b.Run("mixed8-int-float", benchMixed8)
-	b.Run("struct-int64x2", benchPair)
-	b.Run("struct-doublex3-memory", benchVec3)
-	b.Run("struct-floatx2", benchFPair)
-	b.Run("ptr-len-64B", benchSumBytes)
-	b.Run("snprintf-variadic", benchSnprintf)
-}
-
 func benchVoid(b *testing.B) {
 	addr := bench.Addrs.Noop
 	cell(b, pathCgo, func(b *testing.B) {

@@ -14,15 +14,6 @@ import (
 	"github.com/jupiterrider/ffi"
 )
 
-// BenchmarkLib calls real libraries from Debian packages: zlib and sqlite3. One op is one
-// library operation (a checksum, a 1 MiB compression, a scan of a whole table).
-func BenchmarkLib(b *testing.B) {
-	b.Run("zlib-crc32-64B", benchCrc32)
-	b.Run("zlib-compress2-1MiB", benchCompress2)
-	b.Run("zlib-uncompress-1MiB", benchUncompress)
-	b.Run("sqlite3-scan-100k-rows", benchSqliteScan)
-}
-
 func benchCrc32(b *testing.B) {
 	p := buf64
 	want := bench.CgoCrc32(0, p)

@@ -45,8 +45,10 @@ func BenchmarkLib(b *testing.B) {
 // bound the same way.
 //
 // Every never-seen signature stays in jitffi's stub cache (and purego's reflect types in
-// reflect's) for the life of the process, and each -count round binds tens of thousands:
-// so the later rounds bind into a process already holding the earlier rounds' signatures.
+// reflect's) for the life of the process, and a 1-second cell binds thousands: with
+// -count N in one process the later rounds bind into the earlier rounds' leftovers, and
+// the collector scans them before every cell. cmd/report therefore runs this group once
+// in each of N fresh processes.
 func BenchmarkBind(b *testing.B) {
 	b.Run("cached-signature", benchBindCached)
 	b.Run("cold-new-signature", func(b *testing.B) { benchBindFresh(b, 1) })

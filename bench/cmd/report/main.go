@@ -5,6 +5,10 @@
 //
 //	go run ./cmd/report -count 5 -out results          # run the suite, 5 runs per cell
 //	go run ./cmd/report -in results/bench.txt -out results   # redraw from saved output
+//	go run ./cmd/report -count 3 -bench 'Call/(add|void)' -bind ''   # some cells only
+//
+// The call and library cells run -count times in one process; the binding cells run
+// once in each of -count fresh processes (see runSuite).
 //
 // It writes <out>/bench.txt (the raw output, when it ran the suite), <out>/table.md and
 // <out>/chart.png (or -chart name.svg), and prints the table. It exits non-zero when a
@@ -33,17 +37,18 @@ func main() {
 		chartName = flag.String("chart", "chart.png", "chart file name in -out (.png or .svg)")
 		count     = flag.Int("count", 5, "runs per cell (go test -count); the table shows medians")
 		benchtime = flag.String("benchtime", "1s", "go test -benchtime for each run")
-		bench     = flag.String("bench", ".", "go test -bench: which benchmarks to run")
+		shared    = flag.String("bench", "^Benchmark(Call|Lib)$", "benchmarks run -count times in one process (go test -bench pattern; empty for none)")
+		fresh     = flag.String("bind", "^BenchmarkBind$", "benchmarks run once in each of -count fresh processes (empty for none)")
 		title     = flag.String("title", "", "chart title (default: the machine and Go version)")
 	)
 	flag.Parse()
-	if err := run(*in, *out, *chartName, *count, *benchtime, *bench, *title); err != nil {
+	if err := run(*in, *out, *chartName, *count, *benchtime, *shared, *fresh, *title); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in, out, chartName string, count int, benchtime, bench, title string) error {
+func run(in, out, chartName string, count int, benchtime, shared, fresh, title string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -51,7 +56,7 @@ func run(in, out, chartName string, count int, benchtime, bench, title string) e
 	var err error
 	switch in {
 	case "":
-		raw, err = runSuite(filepath.Join(out, "bench.txt"), count, benchtime, bench)
+		raw, err = runSuite(filepath.Join(out, "bench.txt"), count, benchtime, shared, fresh)
 	case "-":
 		raw, err = io.ReadAll(os.Stdin)
 	default:
@@ -89,25 +94,54 @@ func run(in, out, chartName string, count int, benchtime, bench, title string) e
 	return nil
 }
 
-// runSuite runs the benchmarks of the bench package (the current directory must be the
-// bench module), echoing the output to stderr and saving it, with the Go version and
-// core count as configuration lines, to rawPath.
-func runSuite(rawPath string, count int, benchtime, bench string) ([]byte, error) {
-	args := []string{"test", "-run", "^$", "-bench", bench, "-benchmem", "-v", "-timeout", "0",
-		"-count", fmt.Sprint(count), "-benchtime", benchtime, "."}
-	fmt.Fprintf(os.Stderr, "go %s\n", strings.Join(args, " "))
+// runSuite builds the bench package's test binary and runs its benchmarks, echoing the
+// output to stderr and saving it, with the Go version and core count as configuration
+// lines, to rawPath. The call and library cells (pattern shared) run in one process, count
+// runs each; the binding cells (pattern fresh) run once in each of count fresh processes,
+// because the signatures they bind stay in the process: one process for all runs would
+// make every run bind into the leftovers of the runs before it, and collect them at
+// every cell.
+func runSuite(rawPath string, count int, benchtime, shared, fresh string) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "jitffi-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "bench.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return nil, fmt.Errorf("building the suite: %w", err)
+	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "goversion: %s\nncpu: %d\ncommand: go %s\n", runtime.Version(), runtime.NumCPU(), strings.Join(args, " "))
-	cmd := exec.Command("go", args...)
-	cmd.Stdout = io.MultiWriter(&buf, os.Stderr)
-	cmd.Stderr = cmd.Stdout
-	runErr := cmd.Run()
+	fmt.Fprintf(&buf, "goversion: %s\nncpu: %d\n", runtime.Version(), runtime.NumCPU())
+	var runErr error
+	runBin := func(pattern string, n int) {
+		args := []string{"-test.run", "^$", "-test.bench", pattern, "-test.benchmem", "-test.v",
+			"-test.timeout", "0", "-test.count", fmt.Sprint(n), "-test.benchtime", benchtime}
+		fmt.Fprintf(os.Stderr, "bench.test %s\n", strings.Join(args, " "))
+		fmt.Fprintf(&buf, "command: go test -c && bench.test %s\n", strings.Join(args, " "))
+		cmd := exec.Command(bin, args...)
+		cmd.Stdout = io.MultiWriter(&buf, os.Stderr)
+		cmd.Stderr = cmd.Stdout
+		if err := cmd.Run(); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	if shared != "" {
+		runBin(shared, count)
+	}
+	if fresh != "" {
+		for range count {
+			runBin(fresh, 1)
+		}
+	}
 	if err := os.WriteFile(rawPath, buf.Bytes(), 0o644); err != nil {
 		return nil, err
 	}
 	if runErr != nil {
 		// A failed cell still leaves the others' figures; Parse lists the failures.
-		fmt.Fprintf(os.Stderr, "go test: %v\n", runErr)
+		fmt.Fprintf(os.Stderr, "bench.test: %v\n", runErr)
 	}
 	return buf.Bytes(), nil
 }

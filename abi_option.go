@@ -36,5 +36,6 @@ func (c *bindConfig) stubOptions(o jit.Options) jit.Options {
 		o.TopOfStack = uint64(asm.TopOfStackFunc())
 	}
 	o.GoStringArgs, o.GoSliceArgs, o.GoStringResult = c.goStrings, c.goSlices, c.goStringResult
+	o.DerefArgs = c.callbacks
 	return o
 }

@@ -175,7 +175,7 @@ func newBinding(o origin, addr uintptr, frame goType, types func() ([]goType, go
 	if err != nil {
 		return nil, err
 	}
-	cfg.goStrings, cfg.goSlices, cfg.goStringResult = goHeaders(params, result)
+	cfg.goArgs(params, result)
 	b, err := bindSignature(o, addr, sig, cfg)
 	if err != nil {
 		return nil, err
@@ -194,18 +194,21 @@ func newBinding(o origin, addr uintptr, frame goType, types func() ([]goType, go
 	return c.seal(), nil
 }
 
-// goHeaders returns the masks of the string and slice parameters and whether the result
-// is a string: their frame slots hold Go headers.
-func goHeaders(params []goType, result goType) (strings, slices uint64, stringResult bool) {
+// goArgs sets, in cfg, the masks of the parameters whose frame slots hold what the stub
+// does not pass as it is: Go strings and slices (headers), *Callback (a pointer to the
+// callback, whose first word is its C address), and whether the result is a string.
+func (cfg *bindConfig) goArgs(params []goType, result goType) {
 	for i, p := range params {
-		switch p.Kind() {
-		case reflect.String:
-			strings |= 1 << i
-		case reflect.Slice:
-			slices |= 1 << i
+		switch {
+		case p == callbackPtrType:
+			cfg.callbacks |= 1 << i
+		case p.Kind() == reflect.String:
+			cfg.goStrings |= 1 << i
+		case p.Kind() == reflect.Slice:
+			cfg.goSlices |= 1 << i
 		}
 	}
-	return strings, slices, result.Kind() == reflect.String
+	cfg.goStringResult = result.Kind() == reflect.String
 }
 
 // conversionsOf returns the per-call conversions the Go types need in a frame of the
@@ -215,8 +218,6 @@ func conversionsOf(params []goType, result goType, layout jit.Layout) *conversio
 	for i, p := range params {
 		off := uintptr(layout.Args[i])
 		switch {
-		case p == callbackPtrType:
-			c.callbacks = append(c.callbacks, off)
 		case p.Kind() == reflect.String:
 			c.strings = append(c.strings, off)
 		case p.Kind() == reflect.Slice:
@@ -226,7 +227,7 @@ func conversionsOf(params []goType, result goType, layout jit.Layout) *conversio
 	if result.Kind() == reflect.String {
 		c.stringResult = layout.Result
 	}
-	if c.callbacks == nil && c.strings == nil && c.slices == nil && c.stringResult < 0 {
+	if c.strings == nil && c.slices == nil && c.stringResult < 0 {
 		return nil
 	}
 	return c

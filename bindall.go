@@ -166,7 +166,7 @@ func prepareField(lib *Library, sf reflect.StructField, fv reflect.Value, tag st
 	if err != nil {
 		return nil, fmt.Errorf("symbol %q: %w", symbol, err)
 	}
-	cfg.goStrings, cfg.goSlices, cfg.goStringResult = goHeaders(params, result)
+	cfg.goArgs(params, result)
 	p, err := preparePending(o, addr, sig, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("symbol %q: %w", symbol, err)

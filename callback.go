@@ -22,10 +22,19 @@ import (
 // trampoline pages: making and freeing one writes no executable memory, and their number
 // is bounded only by memory.
 type Callback struct {
+	// tramp comes first, and its Addr first in it: a binding's *Callback parameter
+	// passes the word the pointer points to (jit.Options.DerefArgs).
 	tramp jit.Trampoline
 	rec   *callbackRecord
 	freed atomic.Bool
 }
+
+// The stubs of bindings with *Callback parameters read a Callback's first word as its C
+// address: these fail to compile if tramp.Addr moves.
+var (
+	_ = [1]struct{}{}[unsafe.Offsetof(Callback{}.tramp)]
+	_ = [1]struct{}{}[unsafe.Offsetof(jit.Trampoline{}.Addr)]
+)
 
 // Addr returns the C function pointer of c. After Free the address may be given to another
 // callback.

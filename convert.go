@@ -6,21 +6,18 @@ import (
 )
 
 // conversions are the per-call steps a typed binding needs for Go values that are not C
-// values as they are: *Callback arguments (their C address), string arguments (a
-// NUL-terminated copy), slice arguments (NULL when empty) and a string result (a copy of
-// the C string). The frame slots of strings and slices hold the Go header, whose first
-// word is what the stub passes (see jit.Options.GoStringArgs).
+// values as they are: string arguments (a NUL-terminated copy), slice arguments (NULL
+// when empty) and a string result (a copy of the C string). The frame slots of strings and
+// slices hold the Go header, whose first word is what the stub passes (see
+// jit.Options.GoStringArgs). *Callback arguments need none: the stub passes the word
+// they point to, the callback's C address (jit.Options.DerefArgs).
 type conversions struct {
-	callbacks, strings, slices []uintptr // frame offsets of such arguments
-	stringResult               int       // frame offset of a string result, or -1
+	strings, slices []uintptr // frame offsets of such arguments
+	stringResult    int       // frame offset of a string result, or -1
 }
 
 // before turns the Go arguments in frame into what C receives.
 func (c *conversions) before(frame unsafe.Pointer) {
-	for _, off := range c.callbacks {
-		p := (*uintptr)(unsafe.Add(frame, off))
-		*p = (*(**Callback)(unsafe.Pointer(p))).Addr()
-	}
 	for _, off := range c.slices {
 		h := (*sliceHeader)(unsafe.Add(frame, off))
 		if h.len == 0 {

@@ -13,6 +13,8 @@ type bindConfig struct {
 	// slices, goStringResult a string result: their frame slots hold Go headers.
 	goStrings, goSlices uint64
 	goStringResult      bool
+	// callbacks marks the *Callback parameters, whose stub passes the callback's address.
+	callbacks uint64
 	// errnoFrom is the C runtime whose errno CallErrno reads (ErrnoFrom), or nil.
 	errnoFrom *Library
 }

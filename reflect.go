@@ -68,7 +68,7 @@ func bindFunc(o origin, addr uintptr, fptr any, opts []Option) error {
 	if err != nil {
 		return err
 	}
-	cfg.goStrings, cfg.goSlices, cfg.goStringResult = goHeaders(params, result)
+	cfg.goArgs(params, result)
 	b, err := bindSignature(o, addr, sig, cfg)
 	if err != nil {
 		return err

@@ -205,3 +205,28 @@ func TestErrnoFrom(t *testing.T) {
 		}
 	}
 }
+
+// TestCallbackArguments passes *Callback arguments in registers and on the stack, in both
+// modes: the stub passes the callback's C address, and NULL for a nil *Callback.
+func TestCallbackArguments(t *testing.T) {
+	lib := fixtureLib(t, "values")
+	cb := must(jitffi.NewCallback1(func(x int64) int64 { return x }))
+	defer cb.Free()
+	for _, opts := range [][]jitffi.Option{nil, {jitffi.Fast()}} {
+		identity := must(jitffi.Bind1[*jitffi.Callback, uintptr](lib, "val_identity", opts...))
+		if got := identity.Call(cb); got != cb.Addr() {
+			t.Errorf("a *Callback passed %#x, want its address %#x", got, cb.Addr())
+		}
+		if got := identity.Call(nil); got != 0 {
+			t.Errorf("a nil *Callback passed %#x, want NULL", got)
+		}
+		// The ninth argument goes on the stack on every convention.
+		last := must(jitffi.Bind9[int64, int64, int64, int64, int64, int64, int64, int64, *jitffi.Callback, uintptr](lib, "val_ninth", opts...))
+		if got := last.Call(1, 2, 3, 4, 5, 6, 7, 8, cb); got != cb.Addr() {
+			t.Errorf("a *Callback on the stack passed %#x, want %#x", got, cb.Addr())
+		}
+		if got := last.Call(1, 2, 3, 4, 5, 6, 7, 8, nil); got != 0 {
+			t.Errorf("a nil *Callback on the stack passed %#x, want NULL", got)
+		}
+	}
+}

@@ -33,6 +33,15 @@ func BenchmarkLib(b *testing.B) {
 	b.Run("sqlite3-scan-100k-rows", benchSqliteScan)
 }
 
+// BenchmarkCallback measures C calling Go: a Go -> C -> Go round trip (one op), qsort of
+// 1000 int32 with a Go comparator (one op is one sort), and making and freeing a callback
+// of a signature already seen (one op is both).
+func BenchmarkCallback(b *testing.B) {
+	b.Run("roundtrip", benchRoundTrip)
+	b.Run("qsort-1000-int32", benchQsort)
+	b.Run("create-free", benchCallbackCreateFree)
+}
+
 // BenchmarkBind measures what binding costs: a signature never seen before (cold), one
 // already bound (cached), 100 and 1000 never-seen signatures in one go, and the executable
 // memory each bound function takes (the exec-B/func metric, read from /proc/self/maps).

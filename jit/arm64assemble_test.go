@@ -47,6 +47,8 @@ func arm(text string) func(testing.TB) *abi.Plan {
 // AAPCS64 section and per arm64 peer bug.
 var arm64GoldenCases = []goldenCase{
 	{name: "void", plan: arm("void (void)")},
+	{name: "deref_args", plan: arm("void* (void*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, void*)"),
+		opts: jit.Options{DerefArgs: 1<<0 | 1<<8}},
 	{name: "add_int32", plan: arm("int32_t (int32_t, int32_t)")},
 	{name: "narrow_ints", plan: arm("int16_t (int8_t, uint8_t, int16_t, uint16_t, bool, int32_t, int8_t, uint16_t, int8_t, bool)")},
 	{name: "hfa_float4", plan: arm("struct{float a; float b; float c; float d;} (struct{float a; float b; float c; float d;}, float)")},

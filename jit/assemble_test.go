@@ -111,6 +111,10 @@ func sysv(text string) func(testing.TB) *abi.Plan {
 
 var goldenCases = []goldenCase{
 	{name: "void", plan: sysv("void (void)")},
+	// A *jitffi.Callback in a register and on the stack: the word each pointer points to,
+	// or NULL.
+	{name: "deref_args", plan: sysv("void* (void*, int64_t, int64_t, int64_t, int64_t, int64_t, void*)"),
+		opts: jit.Options{DerefArgs: 1<<0 | 1<<6}},
 	{name: "add_int32", plan: sysv("int32_t (int32_t, int32_t)")},
 	{name: "narrow_ints", plan: sysv("int16_t (int8_t, uint8_t, int16_t, uint16_t, bool, int32_t, int8_t, uint16_t)")},
 	{name: "bool_result", plan: sysv("bool (uint8_t)")},

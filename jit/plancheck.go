@@ -83,7 +83,8 @@ func checkOptions(plan *abi.Plan, opts Options, e *emitterRules) error {
 	// do not handle rather than compile a stub that silently ignores it.
 	known := Options{Entry: opts.Entry, Errno: opts.Errno, ErrnoFunc: opts.ErrnoFunc, TopOfStack: opts.TopOfStack,
 		Upcall: opts.Upcall, Door: opts.Door,
-		GoStringArgs: opts.GoStringArgs, GoSliceArgs: opts.GoSliceArgs, GoStringResult: opts.GoStringResult}
+		GoStringArgs: opts.GoStringArgs, GoSliceArgs: opts.GoSliceArgs, GoStringResult: opts.GoStringResult,
+		DerefArgs: opts.DerefArgs}
 	if known != opts {
 		return fmt.Errorf("jit: %s stubs do not support the options %+v yet", e.arch, opts)
 	}
@@ -114,25 +115,28 @@ func checkOptions(plan *abi.Plan, opts Options, e *emitterRules) error {
 // checkGoSlots checks that the arguments and result Options marks as Go string or slice
 // headers are C pointers, and that no argument is marked twice.
 func checkGoSlots(plan *abi.Plan, opts Options) error {
-	if opts.GoStringArgs == 0 && opts.GoSliceArgs == 0 && !opts.GoStringResult {
+	if opts.GoStringArgs == 0 && opts.GoSliceArgs == 0 && !opts.GoStringResult && opts.DerefArgs == 0 {
 		return nil
 	}
 	switch {
 	case opts.Upcall:
-		return fmt.Errorf("jit: upcall frames hold no Go string or slice headers")
+		return fmt.Errorf("jit: upcall frames hold no Go string or slice headers or pointers to dereference")
 	case plan.Sig == nil:
 		return nil // the signature check reports it
-	case opts.GoStringArgs&opts.GoSliceArgs != 0:
-		return fmt.Errorf("jit: an argument is marked both a Go string and a Go slice")
+	case opts.GoStringArgs&opts.GoSliceArgs != 0 || (opts.GoStringArgs|opts.GoSliceArgs)&opts.DerefArgs != 0:
+		return fmt.Errorf("jit: an argument is marked as two of Go string, Go slice and pointer to dereference")
 	case opts.GoStringResult && plan.Sig.Result != nil && plan.Sig.Result.Kind != abi.Pointer:
 		return fmt.Errorf("jit: a Go string result needs a C pointer result, not %v", plan.Sig.Result)
 	}
 	for i := 0; i < 64; i++ {
-		if (opts.GoStringArgs|opts.GoSliceArgs)&(1<<i) == 0 {
+		if (opts.GoStringArgs|opts.GoSliceArgs|opts.DerefArgs)&(1<<i) == 0 {
 			continue
 		}
-		if i >= len(plan.Sig.Params) || plan.Sig.Params[i] == nil || plan.Sig.Params[i].Kind != abi.Pointer {
-			return fmt.Errorf("jit: argument %d is marked a Go string or slice but is not a C pointer", i)
+		if i >= len(plan.Sig.Params) || i >= len(plan.Args) || plan.Sig.Params[i] == nil || plan.Sig.Params[i].Kind != abi.Pointer {
+			return fmt.Errorf("jit: argument %d is marked a Go string, slice or pointer to dereference but is not a C pointer", i)
+		}
+		if plan.Args[i].Passing != abi.InRegisters && plan.Args[i].Passing != abi.OnStack {
+			return fmt.Errorf("jit: argument %d is marked but passed %v", i, plan.Args[i].Passing)
 		}
 	}
 	return nil

@@ -65,6 +65,7 @@ type label struct {
 type assembler struct {
 	ctxt        *obj.Link
 	first, last *obj.Prog
+	landing     []*obj.Prog // forward branches to the next instruction emitted
 	diags       []string
 	err         error
 }
@@ -78,6 +79,7 @@ func newAssembler() *assembler {
 // reset prepares a for a new stub.
 func (a *assembler) reset() {
 	a.first, a.last = nil, nil
+	a.landing = a.landing[:0]
 	a.diags = a.diags[:0]
 	a.err = nil
 	a.ctxt.Errors = 0
@@ -100,6 +102,10 @@ func (a *assembler) emit(as obj.As, from, to obj.Addr) {
 	} else {
 		a.last.Link = p
 	}
+	for _, b := range a.landing {
+		b.To.SetTarget(p)
+	}
+	a.landing = a.landing[:0]
 	x86.Linkamd64.Progedit(a.ctxt, p, a.ctxt.NewProg)
 	for p.Link != nil {
 		p = p.Link
@@ -336,6 +342,19 @@ func (a *assembler) subReg(dst, src abi.Reg) {
 
 // mark returns a label for the next instruction emitted.
 func (a *assembler) mark() label { return label{after: a.last} }
+
+// jzForward jumps, when the zero flag is set, to the instruction emitted next after a
+// later land of the branch it returns.
+func (a *assembler) jzForward() *obj.Prog {
+	a.emit(x86.AJEQ, obj.Addr{}, obj.Addr{Type: obj.TYPE_BRANCH})
+	return a.last
+}
+
+// land makes the instruction emitted next the target of the forward branch b.
+func (a *assembler) land(b *obj.Prog) { a.landing = append(a.landing, b) }
+
+// testReg sets the flags from r AND r: the zero flag says whether r is 0.
+func (a *assembler) testReg(r abi.Reg) { a.emit(x86.ATESTQ, a.regGPR(r), a.regGPR(r)) }
 
 // jnz jumps to l, marked earlier, when the zero flag is clear.
 func (a *assembler) jnz(l label) {

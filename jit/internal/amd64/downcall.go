@@ -276,6 +276,10 @@ func (s *downcall) memoryArgs() {
 				// Extended in full, so the slot's upper bytes are deterministic too.
 				s.loadScalar(scratchGPR, i, s.slot(i, 0))
 				a.storeInt(scratchGPR, dst, qwordSize)
+			case s.derefs(i):
+				a.loadInt(scratchGPR, bits64, s.slot(i, 0), qwordSize, false)
+				s.deref(i, scratchGPR)
+				a.storeInt(scratchGPR, dst, qwordSize)
 			default:
 				s.copyWords(dst, s.slot(i, 0), min(emit.AlignUp(arg.StackSize, eightbyte), slotSize))
 			}
@@ -340,6 +344,22 @@ func (s *downcall) registerArgs() {
 	}
 }
 
+// derefs reports whether argument i's slot holds a pointer to the value (DerefArgs).
+func (s *downcall) derefs(i int) bool { return i < 64 && s.opts.DerefArgs&(1<<i) != 0 }
+
+// deref replaces the pointer in r by the word it points to, for an argument whose slot
+// holds a pointer to its value; a nil pointer stays 0 (NULL).
+func (s *downcall) deref(i int, r abi.Reg) {
+	if !s.derefs(i) {
+		return
+	}
+	a := s.a
+	a.testReg(r)
+	skip := a.jzForward()
+	a.loadInt(r, bits64, at(r, 0), qwordSize, false)
+	a.land(skip)
+}
+
 // vectorRegsUsed counts the vector registers the plan passes arguments in.
 func (s *downcall) vectorRegsUsed() int {
 	n := 0
@@ -365,6 +385,7 @@ func (s *downcall) loadPart(i int, part abi.Part) {
 		a.loadFloat(part.Reg, src, part.Size)
 	case param.Kind.IsScalar():
 		s.loadScalar(part.Reg, i, src)
+		s.deref(i, part.Reg)
 	case part.Size == qwordSize:
 		a.loadInt(part.Reg, bits64, src, qwordSize, false)
 	case part.Size == dwordSize || part.Size == wordSize || part.Size == byteSize:

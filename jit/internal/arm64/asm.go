@@ -101,9 +101,10 @@ var assemblers = sync.Pool{New: func() any { return newAssembler() }}
 // is recorded and reported by assemble rather than panicking.
 type assembler struct {
 	ctxt        *obj.Link
-	text        *obj.Prog // the ATEXT pseudo-instruction golang-asm expects first
-	first, last *obj.Prog // the real instructions
-	count       int       // instructions emitted, each one word
+	text        *obj.Prog   // the ATEXT pseudo-instruction golang-asm expects first
+	first, last *obj.Prog   // the real instructions
+	landing     []*obj.Prog // forward branches to the next instruction emitted
+	count       int         // instructions emitted, each one word
 	diags       []string
 	err         error
 }
@@ -120,6 +121,7 @@ func (a *assembler) reset() {
 	a.text.As = obj.ATEXT
 	a.text.To = obj.Addr{Type: obj.TYPE_TEXTSIZE}
 	a.first, a.last = nil, nil
+	a.landing = a.landing[:0]
 	a.count = 0
 	a.diags = a.diags[:0]
 	a.err = nil
@@ -149,6 +151,10 @@ func (a *assembler) emitScond(as obj.As, scond uint8, from obj.Addr, reg int16, 
 	} else {
 		a.last.Link = p
 	}
+	for _, b := range a.landing {
+		b.To.SetTarget(p)
+	}
+	a.landing = a.landing[:0]
 	arm64.Linkarm64.Progedit(a.ctxt, p, a.ctxt.NewProg)
 	if p.Link != nil {
 		a.failf("golang-asm expanded %v into several instructions", p)
@@ -512,6 +518,15 @@ func (a *assembler) bne(l label) {
 	}
 	p.To.SetTarget(target)
 }
+
+// cbzForward branches, when r is zero, to the instruction emitted next after a later
+// land of the branch it returns.
+func (a *assembler) cbzForward(r abi.Reg) *obj.Prog {
+	return a.emit(arm64.ACBZ, a.regGPR(r), 0, obj.Addr{Type: obj.TYPE_BRANCH})
+}
+
+// land makes the instruction emitted next the target of the forward branch b.
+func (a *assembler) land(b *obj.Prog) { a.landing = append(a.landing, b) }
 
 // blr calls the function whose address is in r.
 func (a *assembler) blr(r abi.Reg) {

@@ -201,13 +201,14 @@ func (s *downcall) memoryArgs() {
 			case param.Kind.IsScalar() && !param.Kind.IsFloat():
 				// Extended in full, so the slot's upper bytes are deterministic too.
 				s.loadScalar(scratchReg, i, s.slot(i, 0))
-				s.a.storeExact(scratchReg, dst, min(arg.StackSize, qwordSize))
+				s.deref(i, scratchReg)
+				a.storeExact(scratchReg, dst, min(arg.StackSize, qwordSize))
 			default:
-				s.a.copyBytes(dst, s.slot(i, 0), min(arg.StackSize, slotSize))
+				a.copyBytes(dst, s.slot(i, 0), min(arg.StackSize, slotSize))
 			}
 		case abi.ByReference:
 			cp := s.copyBase + arg.CopyOffset
-			s.a.copyBytes(at(regSP, cp), s.slot(i, 0), slotSize)
+			a.copyBytes(at(regSP, cp), s.slot(i, 0), slotSize)
 			if arg.PointerReg == abi.NoReg {
 				a.addImm(scratchReg, regSP, cp)
 				a.storeInt(scratchReg, at(regSP, arg.StackOffset), qwordSize)
@@ -265,6 +266,7 @@ func (s *downcall) loadPart(i int, part abi.Part) {
 		a.loadFloat(part.Reg, src, part.Size)
 	case param.Kind.IsScalar():
 		s.loadScalar(part.Reg, i, src)
+		s.deref(i, part.Reg)
 	case part.Size == qwordSize || part.Size == dwordSize || part.Size == wordSize || part.Size == byteSize:
 		a.loadInt(part.Reg, src, part.Size, false)
 	case part.Offset+qwordSize <= emit.AlignUp(param.Size(), eightbyte):
@@ -331,6 +333,18 @@ func (s *downcall) errno() {
 		a.blr(scratchReg)
 		a.storeInt(abi.X0, at(frameReg, emit.FrameErrnoOffset), dwordSize)
 	}
+}
+
+// deref replaces the pointer in r by the word it points to, for an argument whose slot
+// holds a pointer to its value (DerefArgs); a nil pointer stays 0 (NULL).
+func (s *downcall) deref(i int, r abi.Reg) {
+	if i >= 64 || s.opts.DerefArgs&(1<<i) == 0 {
+		return
+	}
+	a := s.a
+	skip := a.cbzForward(r)
+	a.loadInt(r, at(r, 0), qwordSize, false)
+	a.land(skip)
 }
 
 // resultType is the type of the result as the plan passes it.

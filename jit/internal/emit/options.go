@@ -56,4 +56,9 @@ type Options struct {
 	// that moves each value.
 	GoStringArgs, GoSliceArgs uint64
 	GoStringResult            bool
+	// DerefArgs marks, bit i for argument i, pointer arguments whose frame slot holds a Go
+	// pointer to the value to pass: the stub passes the 8 bytes it points to, or NULL
+	// for a nil pointer. A typed binding passes a *jitffi.Callback so, whose first word is
+	// its C address.
+	DerefArgs uint64
 }

@@ -42,7 +42,7 @@ for t in TestCheck TestCConstants TestDlopenFlags TestAAPCS64AgainstGCC TestCall
 done
 echo "$(grep -c -- '--- PASS' "$log") passed, $(grep -c -- '--- SKIP' "$log") skipped (each skips with cgo too, but TestStackMovesDuringCall)"
 
-threads='TestCallbackFromCThread|TestCallbacksFromManyCThreads|TestCLibraryStartsAndJoinsThreads|TestErrnoIsPerThread|TestSetenvReachesC|TestLockedThreadsExit|TestCThreadsReturnTheirM|TestGOMAXPROCSChangesDuringCalls|TestCPUProfileDuringCalls|TestSignalDeliveryDuringCalls'
+threads='TestCallbackFromCThread|TestCallbacksFromManyCThreads|TestCLibraryStartsAndJoinsThreads|TestErrnoIsPerThread|TestSetenvReachesC|TestLockedThreadsExit|TestCThreadsReturnTheirM|TestGOMAXPROCSChangesDuringCalls|TestCPUProfileDuringCalls|TestSignalDeliveryDuringCalls|TestThreadsStartThroughTheHook|TestCredentialHooks'
 go test -count=3 -exec "$qemu" -run "^($threads)\$" . ./internal/cgohooks
 
 (cd examples/withpurego && go build -tags jitffi_nocgohooks -o "$tmp/withpurego" .)

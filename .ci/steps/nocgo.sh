@@ -22,7 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 # whose C functions call back through cgo's //export (lib/nocgo-skips.sh). The race
 # detector needs cgo, so CI runs it in the cgo build only.
 source .ci/steps/lib/nocgo-skips.sh
-threads='TestCallbackFromCThread|TestCallbacksFromManyCThreads|TestCLibraryStartsAndJoinsThreads|TestErrnoIsPerThread|TestSetenvReachesC|TestLockedThreadsExit|TestCThreadsReturnTheirM|TestGOMAXPROCSChangesDuringCalls|TestCPUProfileDuringCalls|TestSignalDeliveryDuringCalls'
+threads='TestCallbackFromCThread|TestCallbacksFromManyCThreads|TestCLibraryStartsAndJoinsThreads|TestErrnoIsPerThread|TestSetenvReachesC|TestLockedThreadsExit|TestCThreadsReturnTheirM|TestGOMAXPROCSChangesDuringCalls|TestCPUProfileDuringCalls|TestSignalDeliveryDuringCalls|TestThreadsStartThroughTheHook|TestCredentialHooks'
 
 for v in "$oldest" local "$newest"; do
 	export GOTOOLCHAIN=$v

@@ -1,4 +1,4 @@
-//go:build cgo || windows
+//go:build cgo || windows || (linux && (amd64 || arm64))
 
 package jitffi_test
 

@@ -9,7 +9,10 @@ import (
 
 // Errors returned at bind time; match them with errors.Is.
 var (
-	// ErrNoCgo: the program was built without the runtime's cgo support (CGO_ENABLED=0).
+	// ErrNoCgo: the program has no cgo hooks, which jitffi needs on Unix: built with
+	// CGO_ENABLED=0 on a platform internal/cgohooks does not cover (it covers linux/amd64
+	// and linux/arm64), or with -tags jitffi_nocgohooks and no package (such as purego)
+	// that installs them; the message says which, and what to do.
 	ErrNoCgo = loader.ErrNoCgo
 	// ErrLibraryNotFound: the library could not be loaded; the message has the loader's text.
 	ErrLibraryNotFound = loader.ErrLibraryNotFound

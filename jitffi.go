@@ -38,9 +38,12 @@
 //
 // # Requirements
 //
-// On Linux jitffi needs the runtime's cgo support (CGO_ENABLED=1, the default when a C
-// compiler is present). Built with CGO_ENABLED=0, Open and every Bind return an error
-// wrapping ErrNoCgo.
+// On Linux jitffi calls C through the runtime's cgo support. A cgo build (CGO_ENABLED=1, the
+// default when a C compiler is present) has it from runtime/cgo; on linux/amd64 and
+// linux/arm64 a CGO_ENABLED=0 build has it from package internal/cgohooks, which needs no
+// C compiler (see the README's "Building without cgo", and its rule for programs that also
+// import purego: -tags jitffi_nocgohooks). Where neither is there, Open and every Bind
+// return an error wrapping ErrNoCgo.
 package jitffi
 
 //go:generate go run ./internal/gen

@@ -1,4 +1,4 @@
-//go:build (cgo || windows) && (amd64 || arm64)
+//go:build (amd64 || arm64) && (cgo || windows || linux)
 
 package jitffi_test
 

@@ -1,4 +1,4 @@
-//go:build cgo && arm64
+//go:build arm64 && (cgo || linux)
 
 package jitffi_test
 

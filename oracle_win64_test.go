@@ -1,4 +1,4 @@
-//go:build cgo && amd64 && linux
+//go:build linux && amd64
 
 package jitffi_test
 

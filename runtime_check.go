@@ -9,15 +9,12 @@ import (
 
 // checkRuntime refuses to open or bind when this program cannot call C: on a platform
 // jitffi has no stubs or loader for, and where runtime.cgocall would throw "cgocall
-// unavailable" because runtime/cgo is not linked in (everywhere but Windows).
+// unavailable" because the runtime's cgo hooks are missing (see checkCgo).
 func checkRuntime() error {
 	if !platformSupported {
 		return fmt.Errorf("jitffi: %s/%s is not supported (linux/amd64, linux/arm64 and windows/amd64 are): %w", runtime.GOOS, runtime.GOARCH, ErrUnsupportedPlatform)
 	}
-	if !cgoLinked && runtime.GOOS != "windows" {
-		return fmt.Errorf("jitffi: this binary was built with CGO_ENABLED=0; on %s jitffi needs the runtime's cgo support (build with CGO_ENABLED=1 and a C compiler): %w", runtime.GOOS, ErrNoCgo)
-	}
-	return nil
+	return checkCgo()
 }
 
 // checkFast refuses the Fast option when the running runtime does not offer what Fast calls

@@ -6,7 +6,8 @@
 //
 //   - CallDefault goes through runtime.cgocall, exactly as cgo does: the goroutine enters a
 //     system call, so a C function that blocks releases its P and the garbage collector
-//     keeps running. It needs the runtime's cgo support (CGO_ENABLED=1) on Linux.
+//     keeps running. On Linux it needs the runtime's cgo hooks: runtime/cgo's, or without
+//     cgo those of package internal/cgohooks.
 //   - CallFast goes through the runtime's asmcgocall only: it switches to the system stack
 //     and calls the stub with no scheduler transition. It is for short C functions that
 //     never block and never call back into Go; while one runs, its P runs nothing else and
@@ -16,6 +17,11 @@
 //
 // JIT code never runs as a frame of a goroutine stack: both doors switch to g0 first, so
 // the garbage collector only ever unwinds ordinary Go and assembly frames.
+//
+// The package also holds the hand-written doors the other way, and those that need no
+// stub: the callback door, through which C enters Go (runtime.cgocallback), and, in a
+// CGO_ENABLED=0 Linux build, the dl door, through which the loader calls dlopen, dlsym and
+// dlclose and reads dlerror in one C call (Dlopen, Dlsym, Dlclose), and ErrnoLocationFunc.
 package asm
 
 // Header is the fixed start of every call frame. The assembly reads Stub through the

@@ -3,8 +3,11 @@
 // Open loads a library (dlopen on Unix systems), Library.Lookup finds a function or data
 // symbol in it (dlsym) and Library.Close unloads it (dlclose). Loading and looking up happen
 // when a function is bound, never on the per-call path, so the package uses cgo for them;
-// on Unix systems jitffi needs cgo anyway, because calls into C go through the runtime's cgo
-// support. Without cgo, Open fails with an error that wraps ErrNoCgo.
+// on Unix systems jitffi needs the runtime's cgo support anyway, because calls into C go
+// through it. Without cgo on linux/amd64 and linux/arm64, package internal/cgohooks gives
+// the runtime that support and the package calls the dynamic loader through asm's dl door;
+// elsewhere without cgo (or without any cgo hooks), Open fails with an error that wraps
+// ErrNoCgo.
 //
 // # Lifetime
 //

@@ -20,8 +20,10 @@ var (
 	// opened, such as a zero Library).
 	ErrClosed = errors.New("loader: library is closed")
 
-	// ErrNoCgo reports that the program was built without cgo on a platform where jitffi
-	// needs it (CGO_ENABLED=0, or no C compiler was found).
+	// ErrNoCgo reports that the program has no cgo hooks on a platform where jitffi needs
+	// them: built with CGO_ENABLED=0 on a platform internal/cgohooks does not cover, or
+	// with -tags jitffi_nocgohooks and no package that installs them, or with hooks that
+	// no longer fit the Go runtime. The *Error's Text says which.
 	ErrNoCgo = errors.New("loader: cgo support is missing")
 )
 

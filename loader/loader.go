@@ -55,8 +55,8 @@ func NoLoad() Option { return func(c *config) { c.noLoad = true } }
 // symbols private (RTLD_LOCAL); Options change that. A failure to load returns an *Error
 // wrapping ErrLibraryNotFound whose Text is the system's explanation.
 func Open(path string, opts ...Option) (*Library, error) {
-	if noCgo {
-		return nil, &Error{Op: "open", Library: path, Text: noCgoText, Err: ErrNoCgo}
+	if text, missing := cgoMissing(); missing {
+		return nil, &Error{Op: "open", Library: path, Text: text, Err: ErrNoCgo}
 	}
 	var cfg config
 	for _, opt := range opts {
@@ -92,8 +92,8 @@ func (l *Library) Path() string {
 // absolute or an indirect symbol): no callable function or usable object lives at address
 // zero. After Close, Lookup returns an *Error wrapping ErrClosed.
 func (l *Library) Lookup(name string) (uintptr, error) {
-	if noCgo {
-		return 0, &Error{Op: "lookup", Library: l.Path(), Symbol: name, Text: noCgoText, Err: ErrNoCgo}
+	if text, missing := cgoMissing(); missing {
+		return 0, &Error{Op: "lookup", Library: l.Path(), Symbol: name, Text: text, Err: ErrNoCgo}
 	}
 	if l == nil {
 		return 0, &Error{Op: "lookup", Symbol: name, Text: "nil *Library", Err: ErrClosed}
@@ -125,8 +125,8 @@ func (l *Library) Lookup(name string) (uintptr, error) {
 // library, Close returns an *Error whose Text explains why; the Library counts as closed
 // all the same.
 func (l *Library) Close() error {
-	if noCgo {
-		return &Error{Op: "close", Library: l.Path(), Text: noCgoText, Err: ErrNoCgo}
+	if text, missing := cgoMissing(); missing {
+		return &Error{Op: "close", Library: l.Path(), Text: text, Err: ErrNoCgo}
 	}
 	if l == nil {
 		return &Error{Op: "close", Text: "nil *Library", Err: ErrClosed}

@@ -89,8 +89,8 @@ import "C"
 
 import "unsafe"
 
-// noCgo tells the portable code that the system calls below are available.
-const noCgo = false
+// cgoMissing reports that the system calls below are available.
+func cgoMissing() (string, bool) { return "", false }
 
 // handle is dlopen's handle.
 type handle = unsafe.Pointer

@@ -1,17 +1,19 @@
-//go:build !cgo && !windows
+//go:build !cgo && !windows && !(linux && (amd64 || arm64))
 
 package loader
 
-// Without cgo the package cannot load libraries: Open, Library.Lookup and Library.Close
-// return errors that wrap ErrNoCgo, and ErrnoLocation returns 0.
+// Without cgo, on platforms other than linux/amd64 and linux/arm64, the package cannot load
+// libraries: Open, Library.Lookup and Library.Close return errors that wrap ErrNoCgo, and
+// ErrnoLocation returns 0.
 //
-// There is deliberately no fallback that reaches dlopen without cgo: in a CGO_ENABLED=0
+// There is deliberately no fallback that reaches dlopen without cgo here: in a CGO_ENABLED=0
 // binary the runtime creates threads that the C library has not set up (thread-local errno,
 // dlerror and malloc state), and calls into C cannot go through runtime.cgocall, so a
-// program that loaded a library would link but misbehave.
+// program that loaded a library would link but misbehave. On linux/amd64 and linux/arm64,
+// package internal/cgohooks gives the runtime what it needs (see loader_nocgo_linux.go).
 
-// noCgo tells the portable code to fail every operation with ErrNoCgo.
-const noCgo = true
+// cgoMissing tells the portable code to fail every operation with ErrNoCgo.
+func cgoMissing() (string, bool) { return noCgoText, true }
 
 // handle is unused without cgo.
 type handle = uintptr

@@ -19,8 +19,8 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// noCgo tells the portable code that the system calls below are available.
-const noCgo = false
+// cgoMissing reports that the system calls below are available.
+func cgoMissing() (string, bool) { return "", false }
 
 // handle is the module handle LoadLibraryExW returns, or mainProgram.
 type handle = windows.Handle

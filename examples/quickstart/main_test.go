@@ -1,4 +1,4 @@
-//go:build (cgo && linux) || windows
+//go:build (linux && (cgo || amd64 || arm64)) || windows
 
 package main
 

@@ -112,7 +112,7 @@ func (r *Runner) runClassify(ctx context.Context, cases []Case) ([]Result, error
 				return fmt.Errorf("fuzz: %w", err)
 			}
 			if len(idx) == 1 {
-				res[idx[0]] = Result{Case: cases[idx[0]], Verdict: Mismatch,
+				res[idx[0]] = Result{Case: cases[idx[0]], Dir: Both, Verdict: Mismatch,
 					Ref: &Problem{"compile", "clang rejects package abi's layout: " + firstError(err.Error())}}
 				return nil
 			}
@@ -124,7 +124,7 @@ func (r *Runner) runClassify(ctx context.Context, cases []Case) ([]Result, error
 		}
 		defs, funcs := irDefines(ir), readMIR(mir)
 		for n, i := range idx {
-			res[i] = Result{Case: cases[i]}
+			res[i] = Result{Case: cases[i], Dir: Both}
 			err := r.compareApple(cs[n], defs, funcs)
 			var p *Problem
 			switch {

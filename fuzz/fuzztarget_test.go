@@ -58,7 +58,7 @@ func fuzzTarget(f *testing.F, name string) {
 		defer lib.Close()
 		if err := CheckCase(lib, c.ctestCase("fz"), c.ID.ArgSeed(), tg.BindOptions...); err != nil {
 			r := &Runner{Target: tg, Dir: dir}
-			if self, _ := r.selfCheck(context.Background(), tg.Reference, c.ctestCase("fz"), c.ID.ArgSeed(), path); self != "" {
+			if self, _ := r.selfCheck(context.Background(), tg.Reference, Down, c.ctestCase("fz"), c.ID.ArgSeed(), path); self != "" {
 				t.Skipf("%v: %v; %s", sig, err, self)
 			}
 			var b bytesBuffer

@@ -3,6 +3,8 @@ package fuzz
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/jitffi/jitffi"
 	"github.com/jitffi/jitffi/abi"
+	"github.com/jitffi/jitffi/internal/ctest"
 )
 
 // misconv is a deliberately wrong target for the tests: System V fixtures, called and
@@ -157,5 +160,39 @@ func TestUpcallCatchesWrongConvention(t *testing.T) {
 	}
 	if !strings.Contains(jit, "the callback received") && !strings.Contains(jit, "C got") {
 		t.Fatalf("the jitffi half names no wrong byte:\n%s", out)
+	}
+}
+
+// TestAppleResultExtension checks the one part of the Apple plan check that only upcalls
+// need: a narrow integer result's extension, which Apple's callers rely on and a
+// callback's stub must provide. clang's marks must match the plan's, and a missing mark
+// must be reported.
+func TestAppleResultExtension(t *testing.T) {
+	r := testRunner(t, "apple-arm64")
+	var cs []ctest.Case
+	for i, text := range []string{"int8_t (int32_t)", "uint16_t (void)", "bool (int64_t)", "int32_t (int8_t)"} {
+		sig, err := abi.ParseSignature(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, Case{ID: ID{Target: r.Target.Name, Index: uint64(i)}, Sig: sig}.ctestCase(fmt.Sprintf("fz%d", i)))
+	}
+	ir, mir, err := r.lowerApple(context.Background(), appleSource(cs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs, rets, funcs := irDefines(ir), irResultExt(ir), readMIR(mir)
+	for _, c := range cs {
+		if err := r.compareApple(c, defs, rets, funcs); err != nil {
+			t.Errorf("%v: %v", c.Sig, err)
+		}
+		if c.Sig.Result.Size() >= 4 {
+			continue
+		}
+		wrong := maps.Clone(rets)
+		wrong[c.Name] = ""
+		if err := r.compareApple(c, defs, wrong, funcs); err == nil || !strings.Contains(err.Error(), "result") {
+			t.Errorf("%v without clang's extension mark: %v, want a result mismatch", c.Sig, err)
+		}
 	}
 }

@@ -112,7 +112,7 @@ func (r *Runner) runClassify(ctx context.Context, cases []Case) ([]Result, error
 				return fmt.Errorf("fuzz: %w", err)
 			}
 			if len(idx) == 1 {
-				res[idx[0]] = Result{Case: cases[idx[0]], Verdict: Mismatch,
+				res[idx[0]] = Result{Case: cases[idx[0]], Dir: Both, Verdict: Mismatch,
 					Ref: &Problem{"compile", "clang rejects package abi's layout: " + firstError(err.Error())}}
 				return nil
 			}
@@ -122,10 +122,10 @@ func (r *Runner) runClassify(ctx context.Context, cases []Case) ([]Result, error
 			}
 			return run(idx[h:])
 		}
-		defs, funcs := irDefines(ir), readMIR(mir)
+		defs, rets, funcs := irDefines(ir), irResultExt(ir), readMIR(mir)
 		for n, i := range idx {
-			res[i] = Result{Case: cases[i]}
-			err := r.compareApple(cs[n], defs, funcs)
+			res[i] = Result{Case: cases[i], Dir: Both}
+			err := r.compareApple(cs[n], defs, rets, funcs)
 			var p *Problem
 			switch {
 			case errors.As(err, &p) && p.Kind == "clang-self":
@@ -148,8 +148,9 @@ func (r *Runner) runClassify(ctx context.Context, cases []Case) ([]Result, error
 }
 
 // compareApple compares jitffi's plan for c with clang's lowering and returns a "plan"
-// Problem describing the first difference.
-func (r *Runner) compareApple(c ctest.Case, defs map[string][]irParam, funcs map[string]*mirFunc) error {
+// Problem describing the first difference. defs and rets are the IR's parameters and
+// result extensions by function (irDefines, irResultExt), funcs its machine IR.
+func (r *Runner) compareApple(c ctest.Case, defs map[string][]irParam, rets map[string]string, funcs map[string]*mirFunc) error {
 	bad := func(format string, args ...any) error { return &Problem{"plan", fmt.Sprintf(format, args...)} }
 	plan, err := abi.Classify(c.Sig, r.Target.ABI)
 	if err != nil {
@@ -181,6 +182,10 @@ func (r *Runner) compareApple(c ctest.Case, defs map[string][]irParam, funcs map
 		return bad("result: the plan returns it through a hidden pointer in %v; clang returns it in %v", plan.Result.HiddenReg, f.Returns)
 	} else if got, want := f.Returns, partRegs(plan.Result.Parts); !slices.Equal(got, want) {
 		return bad("result: clang returns it in %v, the plan in %v", got, want)
+	} else if k := c.Sig.Result.Kind; k.IsInteger() && rets[c.Name] != irExt(plan.Result.Extend) {
+		// Apple's callers rely on a narrow integer result extended to 32 bits; a callback's
+		// upcall stub, the callee here, must extend it as the plan says.
+		return bad("result %v: clang marks it %q, the plan extends it %q", c.Sig.Result, rets[c.Name], irExt(plan.Result.Extend))
 	}
 	fixed := len(c.Sig.Params)
 	if c.Sig.IsVariadic() {

@@ -27,8 +27,8 @@ func nativeAvailable() error {
 
 // A Problem is what a check found wrong with one case on one fixture build.
 type Problem struct {
-	// Kind is "bind", "calls", "value", "crash", "compile" or "plan" for a finding about
-	// jitffi, and Harness when the check itself could not be made.
+	// Kind is "bind", "callback", "calls", "value", "crash", "compile" or "plan" for a
+	// finding about jitffi, and Harness when the check itself could not be made.
 	Kind string
 	Msg  string
 }

@@ -34,12 +34,13 @@ func testRunner(t *testing.T, name string) *Runner {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Runner{Target: tg, Dir: t.TempDir(), Worker: w}
+	return &Runner{Target: tg, Dir: t.TempDir(), Directions: Both, Worker: w}
 }
 
 // TestSmoke checks a couple of hundred generated signatures per natively runnable ABI
-// against gcc (and clang when installed), as part of the ordinary test run. The command
-// (jitffi-fuzz, .ci/steps/fuzz-smoke.sh) covers every ABI and many more signatures.
+// against gcc (and clang when installed), in both directions, as part of the ordinary
+// test run. The command (jitffi-fuzz, .ci/steps/fuzz-smoke.sh) covers every ABI and many
+// more signatures.
 func TestSmoke(t *testing.T) {
 	for _, tc := range []struct {
 		target string
@@ -47,20 +48,30 @@ func TestSmoke(t *testing.T) {
 	}{{"sysv", 200}, {"win64", 100}} {
 		t.Run(tc.target, func(t *testing.T) {
 			r := testRunner(t, tc.target)
-			var sum Summary
-			err := r.Run(context.Background(), 1, tc.n, tc.n, 1, func(res []Result) { sum.Add(res) })
+			sums := map[Direction]*Summary{Down: {Dir: Down}, Up: {Dir: Up}}
+			err := r.Run(context.Background(), 1, tc.n, tc.n, 1, func(res []Result) {
+				for _, x := range res {
+					sums[x.Dir].Add([]Result{x})
+				}
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, m := range sum.Mismatches {
-				var b bytesBuffer
-				r.Target.Report(&b, m)
-				t.Errorf("%s", b.String())
+			for _, d := range []Direction{Down, Up} {
+				sum := sums[d]
+				for _, m := range sum.Mismatches {
+					var b bytesBuffer
+					r.Target.Report(&b, m)
+					t.Errorf("%s", b.String())
+				}
+				for _, u := range sum.Unjudged {
+					t.Errorf("%s %v not judged: %v %v", u.Case.ID, d, u.Ref, u.Second)
+				}
+				if sum.Checked+sum.Skipped+len(sum.Unjudged) != tc.n || d == Down && sum.Skipped != 0 || sum.Checked < tc.n/2 {
+					t.Errorf("%v: %d checked, %d skipped, %d not judged of %d", d, sum.Checked, sum.Skipped, len(sum.Unjudged), tc.n)
+				}
+				t.Logf("%v: %d checked, %d mismatches, %d set aside, %d skipped", d, sum.Checked, len(sum.Mismatches), len(sum.SetAside), sum.Skipped)
 			}
-			for _, u := range sum.Unjudged {
-				t.Errorf("%s not judged: %v %v", u.Case.ID, u.Ref, u.Second)
-			}
-			t.Logf("%d checked, %d mismatches, %d set aside", sum.Checked, len(sum.Mismatches), len(sum.SetAside))
 		})
 	}
 }
@@ -70,8 +81,8 @@ type bytesBuffer struct{ b []byte }
 func (b *bytesBuffer) Write(p []byte) (int, error) { b.b = append(b.b, p...); return len(p), nil }
 func (b *bytesBuffer) String() string              { return string(b.b) }
 
-// TestRegressions checks every case in testdata/regressions.txt under its target, when the
-// target can run here.
+// TestRegressions checks every case in testdata/regressions.txt under its target, in both
+// directions, when the target can run here.
 func TestRegressions(t *testing.T) {
 	regs, err := ReadRegressions("testdata/regressions.txt")
 	if err != nil {

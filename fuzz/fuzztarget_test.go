@@ -22,12 +22,20 @@ var writeCorpus = flag.Bool("writecorpus", false, "rewrite the seed corpora in t
 // the engine's crash report.
 //
 //	go test ./fuzz -run '^$' -fuzz FuzzDowncall -fuzztime 1h
-func FuzzDowncall(f *testing.F) { fuzzTarget(f, "sysv") }
+func FuzzDowncall(f *testing.F) { fuzzTarget(f, "sysv", Down) }
 
 // FuzzDowncallWin64 is FuzzDowncall for Win64 plans against gcc's ms_abi callees.
-func FuzzDowncallWin64(f *testing.F) { fuzzTarget(f, "win64") }
+func FuzzDowncallWin64(f *testing.F) { fuzzTarget(f, "win64", Down) }
 
-func fuzzTarget(f *testing.F, name string) {
+// FuzzUpcall is FuzzDowncall the other way: each input's signature gets a gcc-compiled C
+// caller (ctest.GenerateUpcallers) that calls a jitffi callback, and both directions of
+// bytes are compared (CheckUpcall). A variadic signature has no upcall and is skipped.
+func FuzzUpcall(f *testing.F) { fuzzTarget(f, "sysv", Up) }
+
+// FuzzUpcallWin64 is FuzzUpcall for Win64 callbacks called by gcc's ms_abi callers.
+func FuzzUpcallWin64(f *testing.F) { fuzzTarget(f, "win64", Up) }
+
+func fuzzTarget(f *testing.F, name string, d Direction) {
 	tg, err := Lookup(name)
 	if err != nil {
 		f.Fatal(err)
@@ -38,10 +46,18 @@ func fuzzTarget(f *testing.F, name string) {
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sig := GenerateFromBytes(tg.Profile, data)
+		if d == Up && sig.IsVariadic() {
+			t.Skip(noUpcallVariadic)
+		}
 		h := fnv.New64a()
 		h.Write(data)
 		c := Case{ID: ID{Target: name, Seed: h.Sum64()}, Sig: sig}
-		src, err := ctest.Generate([]ctest.Case{c.ctestCase("fz")}, ctest.GenOptions{MSABI: tg.MSABI})
+		cc := c.ctestCase("fz")
+		generate, check := ctest.Generate, CheckCase
+		if d == Up {
+			generate, check = ctest.GenerateUpcallers, CheckUpcall
+		}
+		src, err := generate([]ctest.Case{cc}, ctest.GenOptions{MSABI: tg.MSABI, Seed: c.ID.ArgSeed()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,13 +72,13 @@ func fuzzTarget(f *testing.F, name string) {
 			t.Fatal(err)
 		}
 		defer lib.Close()
-		if err := CheckCase(lib, c.ctestCase("fz"), c.ID.ArgSeed(), tg.BindOptions...); err != nil {
+		if err := check(lib, cc, c.ID.ArgSeed(), tg.BindOptions...); err != nil {
 			r := &Runner{Target: tg, Dir: dir}
-			if self, _ := r.selfCheck(context.Background(), tg.Reference, c.ctestCase("fz"), c.ID.ArgSeed(), path); self != "" {
+			if self, _ := r.selfCheck(context.Background(), tg.Reference, d, cc, c.ID.ArgSeed(), path); self != "" {
 				t.Skipf("%v: %v; %s", sig, err, self)
 			}
 			var b bytesBuffer
-			tg.Report(&b, Result{Case: c, Verdict: Mismatch, Ref: err})
+			tg.Report(&b, Result{Case: c, Dir: d, Verdict: Mismatch, Ref: err})
 			t.Fatalf("%s", b.String())
 		}
 	})
@@ -74,7 +90,7 @@ func TestWriteCorpus(t *testing.T) {
 	if !*writeCorpus {
 		t.Skip("run with -writecorpus to rewrite testdata/fuzz")
 	}
-	for fuzzer, name := range map[string]string{"FuzzDowncall": "sysv", "FuzzDowncallWin64": "win64"} {
+	for fuzzer, name := range map[string]string{"FuzzDowncall": "sysv", "FuzzDowncallWin64": "win64", "FuzzUpcall": "sysv", "FuzzUpcallWin64": "win64"} {
 		tg, err := Lookup(name)
 		if err != nil {
 			t.Fatal(err)

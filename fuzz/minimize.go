@@ -9,25 +9,30 @@ import (
 )
 
 // Minimize shrinks case c while it keeps failing the same way (a mismatch against gcc,
-// or a gcc/clang disagreement): it drops parameters and members, flattens nesting,
-// shortens arrays, removes attributes and plainens scalars, one step at a time. Each
-// round checks all of the current case's one-step reductions in one batch and keeps the
-// first, and so boldest, that still fails. It logs each step to log and returns the
-// smallest failing case's result.
+// or a gcc/clang disagreement) in the same direction: it drops parameters and members,
+// flattens nesting, shortens arrays, removes attributes and plainens scalars, one step at
+// a time. Each round checks all of the current case's one-step reductions in one batch
+// and keeps the first, and so boldest, that still fails. It logs each step to log and
+// returns the smallest failing case's result. When c fails in both of the runner's
+// directions, the first mismatch is minimized, the downcall's if both are mismatches.
 func (r *Runner) Minimize(ctx context.Context, c Case, log io.Writer) (Result, error) {
 	first, err := r.RunBatch(ctx, []Case{c})
 	if err != nil {
 		return Result{}, err
 	}
-	if first[0].Verdict == Pass {
-		return first[0], fmt.Errorf("fuzz: %s passes; there is nothing to minimize", c.ID)
+	failing := firstFailure(first)
+	if failing < 0 {
+		return first[0], fmt.Errorf("fuzz: %s passes in every direction checked (%v); there is nothing to minimize", c.ID, r.directions())
 	}
-	want := first[0].Verdict
-	fmt.Fprintf(log, "minimizing %s (%s, weight %d): %v\n", c.ID, want, weight(c.Sig), c.Sig)
+	want, dir := first[failing].Verdict, first[failing].Dir
+	fmt.Fprintf(log, "minimizing %s (%s, %s, weight %d): %v\n", c.ID, want, dir.Label(), weight(c.Sig), c.Sig)
 	// A mismatch is decided by gcc alone; the second compiler is needed only to keep a
-	// disagreement, and for the final word.
+	// disagreement, and for the final word. Only the failing direction is checked.
 	inner := *r
 	inner.NoSecond = r.NoSecond || want == Mismatch
+	if dir != Both {
+		inner.Directions = dir
+	}
 	round := 0
 	sig, err := shrink(c.Sig, r.Target.Profile.NoEmpty, func(cands []*abi.Signature) (int, error) {
 		round++
@@ -52,7 +57,9 @@ func (r *Runner) Minimize(ctx context.Context, c Case, log io.Writer) (Result, e
 	if err != nil {
 		return Result{}, err
 	}
-	final, err := r.RunBatch(ctx, []Case{{ID: c.ID, Sig: sig}})
+	last := inner
+	last.NoSecond = r.NoSecond
+	final, err := last.RunBatch(ctx, []Case{{ID: c.ID, Sig: sig}})
 	if err != nil {
 		return Result{}, err
 	}
@@ -76,4 +83,19 @@ func shrink(sig *abi.Signature, noEmpty bool, firstFailing func([]*abi.Signature
 		}
 		sig = cands[i]
 	}
+}
+
+// firstFailure returns the index of the result to minimize among one case's results: the
+// first mismatch, or else the first that neither passed nor was skipped, or -1.
+func firstFailure(res []Result) int {
+	other := -1
+	for i, x := range res {
+		switch {
+		case x.Verdict == Mismatch:
+			return i
+		case other < 0 && x.Verdict != Pass && x.Verdict != Skipped:
+			other = i
+		}
+	}
+	return other
 }

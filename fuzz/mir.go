@@ -68,6 +68,31 @@ func irDefines(ir string) map[string][]irParam {
 	return out
 }
 
+// irResultExt returns, by name, the extension attribute ("signext", "zeroext" or "") on
+// the result of every function defined in an IR file: what a caller may rely on in the
+// bits above a narrow integer result, and so what a callee must provide.
+func irResultExt(ir string) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(ir, "\n") {
+		at := strings.Index(line, " @")
+		if !strings.HasPrefix(line, "define ") || at < 0 {
+			continue
+		}
+		name := line[at+2:]
+		if open := strings.IndexByte(name, '('); open >= 0 {
+			name = name[:open]
+		}
+		ext := ""
+		for _, w := range strings.Fields(line[len("define "):at]) {
+			if w == "signext" || w == "zeroext" {
+				ext = w
+			}
+		}
+		out[name] = ext
+	}
+	return out
+}
+
 // splitTop splits s at the commas outside brackets.
 func splitTop(s string) []string {
 	var parts []string

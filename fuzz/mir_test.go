@@ -76,6 +76,10 @@ func TestReadIR(t *testing.T) {
 	if h3, ok := defs["h3"]; !ok || len(h3) != 0 {
 		t.Errorf("h3: %+v, %v", h3, ok)
 	}
+	rets := irResultExt(sampleIR)
+	if len(rets) != 3 || rets["f1"] != "" || rets["f2"] != "" || rets["h3"] != "zeroext" {
+		t.Errorf("result extensions %q, want f1 and f2 none, h3 zeroext", rets)
+	}
 }
 
 func TestReadMIR(t *testing.T) {

@@ -10,11 +10,14 @@ import (
 	"github.com/jitffi/jitffi/internal/ctest"
 )
 
-// WriteRepro writes a standalone reproduction of result r into dir: the C callee
-// (c/repro.c), a C caller that proves the fixture right by checking the same values with
-// the compiler's own calls (c/caller.c), a Go program that makes the call through jitffi and
-// compares byte for byte without the fuzzer (main.go, go.mod), run.sh to build and run
-// both, and README.txt with the case, the plan and the finding.
+// WriteRepro writes a standalone reproduction of result r into dir. For a downcall: the
+// C callee (c/repro.c), a C caller that proves the fixture right by checking the same
+// values with the compiler's own calls (c/caller.c), a Go program that makes the call
+// through jitffi and compares byte for byte without the fuzzer (main.go, go.mod), run.sh
+// to build and run both, and README.txt with the case, the plan and the finding. For an
+// upcall (see writeUpcallRepro): the C caller of the function pointer (c/repro.c), the
+// compiler's own callee and a program handing it to the caller (c/callee.c, c/check.c),
+// and a Go program that hands the caller a jitffi callback instead.
 func WriteRepro(dir string, t *Target, r Result) error {
 	// The C files live in c/, as the Go tool refuses C files next to a package that
 	// does not use cgo.
@@ -23,11 +26,18 @@ func WriteRepro(dir string, t *Target, r Result) error {
 	}
 	c := r.Case.ctestCase("repro")
 	opt := ctest.GenOptions{MSABI: t.MSABI, Seed: r.Case.ID.ArgSeed()}
-	callee, err := ctest.Generate([]ctest.Case{c}, opt)
-	if err != nil {
-		return err
+	cc := "gcc"
+	if len(t.Reference.Cmd) > 0 {
+		cc = strings.Join(t.Reference.Cmd, " ")
 	}
-	caller, err := ctest.GenerateCallers([]ctest.Case{c}, opt)
+	flags := strings.Join(append(append([]string{}, ctest.DefaultFlags...), t.Reference.Flags...), " ")
+	var files map[string]string
+	var err error
+	if r.Dir == Up {
+		files, err = upcallReproFiles(t, r, c, opt, cc, flags)
+	} else {
+		files, err = downcallReproFiles(t, r, c, opt, cc, flags)
+	}
 	if err != nil {
 		return err
 	}
@@ -35,30 +45,9 @@ func WriteRepro(dir string, t *Target, r Result) error {
 	if err != nil {
 		return err
 	}
-	cc := "gcc"
-	if len(t.Reference.Cmd) > 0 {
-		cc = strings.Join(t.Reference.Cmd, " ")
-	}
-	flags := strings.Join(append(append([]string{}, ctest.DefaultFlags...), t.Reference.Flags...), " ")
-	files := map[string]string{
-		"c/repro.c":  callee,
-		"c/caller.c": caller,
-		"main.go":    reproMain(t, r),
-		"go.mod":     mod,
-		"run.sh": fmt.Sprintf(`#!/bin/sh
-# Builds the callee with the reference compiler (CC=clang sh run.sh for the second
-# opinion), checks it with C's own caller, then makes the same call through jitffi.
-set -e
-cd "$(dirname "$0")"
-CC="${CC:-%[1]s}"
-$CC %[2]s -shared -fPIC -o librepro.so c/repro.c
-$CC %[2]s -o caller c/caller.c librepro.so -Wl,-rpath,"$PWD"
-echo "C caller (the compiler's own call):"; ./caller
-echo "jitffi:"; go run .
-`, cc, flags),
-		"README.txt": fmt.Sprintf("jitffi fuzz case %s (%s)\n\nsignature: %v\n\nplan:\n%s\n%s\nReproduce: sh run.sh\n",
-			r.Case.ID, r.Verdict, r.Case.Sig, indent(t.PlanText(r.Case.Sig)), findings(t, r)),
-	}
+	files["go.mod"] = mod
+	files["README.txt"] = fmt.Sprintf("jitffi fuzz case %s, %s (%s)\n\nsignature: %v\n\nplan:\n%s\n%s\nReproduce: sh run.sh\n",
+		r.Case.ID, r.Dir.Label(), r.Verdict, r.Case.Sig, indent(t.PlanText(r.Case.Sig)), findings(t, r))
 	if sum, err := os.ReadFile(filepath.Join(moduleDir(), "go.sum")); err == nil {
 		files["go.sum"] = string(sum)
 	}
@@ -72,6 +61,35 @@ echo "jitffi:"; go run .
 		}
 	}
 	return nil
+}
+
+// downcallReproFiles returns the files of a downcall's reproduction but go.mod and
+// README.txt.
+func downcallReproFiles(t *Target, r Result, c ctest.Case, opt ctest.GenOptions, cc, flags string) (map[string]string, error) {
+	callee, err := ctest.Generate([]ctest.Case{c}, opt)
+	if err != nil {
+		return nil, err
+	}
+	caller, err := ctest.GenerateCallers([]ctest.Case{c}, opt)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{
+		"c/repro.c":  callee,
+		"c/caller.c": caller,
+		"main.go":    reproMain(t, r),
+		"run.sh": fmt.Sprintf(`#!/bin/sh
+# Builds the callee with the reference compiler (CC=clang sh run.sh for the second
+# opinion), checks it with C's own caller, then makes the same call through jitffi.
+set -e
+cd "$(dirname "$0")"
+CC="${CC:-%[1]s}"
+$CC %[2]s -shared -fPIC -o librepro.so c/repro.c
+$CC %[2]s -o caller c/caller.c librepro.so -Wl,-rpath,"$PWD"
+echo "C caller (the compiler's own call):"; ./caller
+echo "jitffi:"; go run .
+`, cc, flags),
+	}, nil
 }
 
 func findings(t *Target, r Result) string {

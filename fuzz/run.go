@@ -10,9 +10,11 @@ import (
 	"time"
 )
 
-// A Summary counts the outcomes of a run of one target.
+// A Summary counts the outcomes of a run of one target in one direction.
 type Summary struct {
-	Target     string
+	Target string
+	// Dir is the direction counted: Down, Up, or Both for a classify-only target.
+	Dir        Direction
 	Seeds      []uint64
 	Checked    int
 	Mismatches []Result
@@ -20,14 +22,21 @@ type Summary struct {
 	// Unjudged are the cases the fuzzer could not check (see Unjudged); they count
 	// neither for nor against jitffi.
 	Unjudged []Result
-	Elapsed  time.Duration
+	// Skipped counts the cases with nothing to check in this direction (variadic
+	// signatures have no upcall); they are not passes.
+	Skipped int
+	Elapsed time.Duration
 }
 
 // Add counts res.
 func (s *Summary) Add(res []Result) {
 	for _, r := range res {
-		if r.Verdict == Unjudged {
+		switch r.Verdict {
+		case Unjudged:
 			s.Unjudged = append(s.Unjudged, r)
+			continue
+		case Skipped:
+			s.Skipped++
 			continue
 		}
 		s.Checked++
@@ -40,7 +49,7 @@ func (s *Summary) Add(res []Result) {
 	}
 }
 
-// String returns the one-line summary the command prints per target.
+// String returns the one-line summary the command prints per target and direction.
 func (s *Summary) String() string {
 	seeds := make([]string, len(s.Seeds))
 	for i, x := range s.Seeds {
@@ -54,12 +63,31 @@ func (s *Summary) String() string {
 	if s.Elapsed > 0 {
 		rate = float64(s.Checked) / s.Elapsed.Seconds()
 	}
-	unjudged := ""
-	if len(s.Unjudged) > 0 {
-		unjudged = fmt.Sprintf("  not judged %d (the fuzzer's failures, not jitffi's)", len(s.Unjudged))
+	extra := ""
+	if s.Skipped > 0 {
+		extra += fmt.Sprintf("  skipped %d (variadic: no upcall)", s.Skipped)
 	}
-	return fmt.Sprintf("%-11s checked %6d  mismatches %3d  set aside %3d  seed %s  (%.1fs, %.0f/s)%s",
-		s.Target, s.Checked, len(s.Mismatches), len(s.SetAside), seed, s.Elapsed.Seconds(), rate, unjudged)
+	if len(s.Unjudged) > 0 {
+		extra += fmt.Sprintf("  not judged %d (the fuzzer's failures, not jitffi's)", len(s.Unjudged))
+	}
+	dir := ""
+	switch s.Dir {
+	case Down, Up:
+		dir = s.Dir.String()
+	case Both:
+		dir = "plan"
+	}
+	return fmt.Sprintf("%-11s %-4s  checked %6d  mismatches %3d  set aside %3d  seed %s  (%.1fs, %.0f/s)%s",
+		s.Target, dir, s.Checked, len(s.Mismatches), len(s.SetAside), seed, s.Elapsed.Seconds(), rate, extra)
+}
+
+// Shortfall returns why s falls short of a run that had to check at least n cases, or ""
+// if it does not.
+func (s *Summary) Shortfall(n int) string {
+	if s.Checked >= n {
+		return ""
+	}
+	return fmt.Sprintf("%s %s: %d cases checked, fewer than the %d required", s.Target, s.Dir.Label(), s.Checked, n)
 }
 
 // Run checks cases 0..n-1 of seed in batches of batch cases, running up to parallel
@@ -113,12 +141,20 @@ func (r *Runner) Run(ctx context.Context, seed uint64, n, batch, parallel int, r
 	return firstErr
 }
 
-// Report writes a failure the way the command prints it: the case ID, the signature,
-// jitffi's plan and the first difference per compiler.
+// Report writes a failure the way the command prints it: the case ID and direction, the
+// signature, jitffi's plan and the first difference per compiler.
 func (t *Target) Report(w io.Writer, r Result) {
-	fmt.Fprintf(w, "--- %s %s\n", r.Verdict, r.Case.ID)
+	fmt.Fprintf(w, "--- %s %s (%s)\n", r.Verdict, r.Case.ID, r.Dir.Label())
 	fmt.Fprintf(w, "sig: %v\n", r.Case.Sig)
-	fmt.Fprintf(w, "plan:\n%s", indent(t.PlanText(r.Case.Sig)))
+	if r.Verdict == Skipped {
+		fmt.Fprintf(w, "%s\n", noUpcallVariadic)
+		return
+	}
+	plan := "plan"
+	if r.Dir == Up {
+		plan = "plan (the upcall stub's, which takes the arguments as a callee)"
+	}
+	fmt.Fprintf(w, "%s:\n%s", plan, indent(t.PlanText(r.Case.Sig)))
 	name := t.Reference.Name
 	if r.Ref != nil {
 		fmt.Fprintf(w, "%s: %v\n", name, r.Ref)

@@ -60,8 +60,12 @@ type jobCase struct {
 	ArgSeed uint64
 }
 
-// An item is one case checked against one library.
-type item struct{ Case, Lib int }
+// An item is one case checked against one library: a downcall of its callee, or with Up
+// an upcall from its C caller.
+type item struct {
+	Case, Lib int
+	Up        bool `json:",omitempty"`
+}
 
 // A reply is one line of worker output: Start announces an item before it is run, so the
 // last announced and unanswered item is the one that crashed.
@@ -102,7 +106,11 @@ func ServeWorker(r io.Reader, w io.Writer) error {
 			return fmt.Errorf("fuzz worker: %w", err)
 		}
 		c := ctest.Case{Name: jc.Name, Sig: sig, Salt: jc.Salt}
-		if err := CheckCase(libs[it.Lib], c, jc.ArgSeed, t.BindOptions...); err != nil {
+		check := CheckCase
+		if it.Up {
+			check = CheckUpcall
+		}
+		if err := check(libs[it.Lib], c, jc.ArgSeed, t.BindOptions...); err != nil {
 			p := err.(*Problem)
 			out.Kind, out.Msg = p.Kind, p.Msg
 		}

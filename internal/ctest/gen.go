@@ -27,8 +27,19 @@ type GenOptions struct {
 	// compiles them with the System V convention on Windows. Variadic cases are refused
 	// with it.
 	SysVABI bool
-	// Seed is the seed of the ArgBytes values GenerateCallers passes.
+	// Seed is the seed of the ArgBytes values GenerateCallers and GenerateUpcallers pass.
 	Seed uint64
+	// Seeds gives cases a seed of their own, by case name, instead of Seed: the fuzzer's
+	// cases each derive theirs from their ID, and share one file.
+	Seeds map[string]uint64
+}
+
+// seedOf returns the seed of case c's argument values.
+func (g *gen) seedOf(c Case) uint64 {
+	if s, ok := g.opt.Seeds[c.Name]; ok {
+		return s
+	}
+	return g.opt.Seed
 }
 
 // header starts every generated file. CTEST_NOIPA keeps gcc from inlining a callee into
@@ -274,9 +285,9 @@ const (
 
 // GenerateCallers returns a C file to compile and link with Generate's output for the
 // same cases and options. For each case it defines "int Name_check(void)", which calls
-// Name with the CallArgs(sig, opt.Seed) values and returns CheckOK if the call counter,
-// the record (ExpectedRecord) and the result (ExpectedResult under ResultMask) are right,
-// and otherwise one of the Check codes. It also defines main, which runs every check and
+// Name with the CallArgs(sig, seed) values (seed as for GenerateUpcallers) and returns
+// CheckOK if the call counter, the record (ExpectedRecord) and the result (ExpectedResult
+// under ResultMask) are right, and otherwise one of the Check codes. It also defines main, which runs every check and
 // prints a line per case, "name code record result" (the bytes in hex, or "-" if none),
 // and exits with status 1 if any check failed.
 func GenerateCallers(cases []Case, opt GenOptions) (string, error) {
@@ -332,7 +343,7 @@ func (g *gen) checker(b *strings.Builder, c Case) {
 	fmt.Fprintf(b, "\n/* %s */\n", strings.ReplaceAll(sig.String(), "*/", "* /"))
 	fmt.Fprintf(b, "extern unsigned char %s_rec[];\nextern int %s_calls;\n%s;\n", c.Name, c.Name, g.prototype(c, false))
 	fmt.Fprintf(b, "int %s_check(void) {\n", c.Name)
-	args := CallArgs(sig, g.opt.Seed)
+	args := CallArgs(sig, g.seedOf(c))
 	var names []string
 	for i, p := range sig.Params {
 		fmt.Fprintf(b, "\t%s a%d;\n", g.types.Name(p), i)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -165,5 +166,101 @@ func TestResultBytes(t *testing.T) {
 	want := []byte{0xa0, 0xee, 0xee, 0xee, 0xa4, 0xa5, 0xa6, 0xa7, 0, 0xee, 0xee, 0xee}
 	if !bytes.Equal(got, want) {
 		t.Errorf("ResultBytes = % x, want % x", got, want)
+	}
+}
+
+// TestUpcallChecks runs GenerateUpcallChecks' program, the compiler's own upcall, on the
+// fixed System V cases, each with a seed of its own (GenOptions.Seeds): every check
+// passes. Then it links the same callers with callees that return other bytes and with
+// callers of other argument values, and the checks must say so, with the codes of the
+// first wrong result byte and the first wrong byte passed.
+func TestUpcallChecks(t *testing.T) {
+	needCC(t)
+	cases := ctest.FixedCases(sysvCases(t))
+	opt := ctest.GenOptions{Seed: 3, Seeds: map[string]uint64{}}
+	for i, c := range cases {
+		if i%2 == 0 {
+			opt.Seeds[c.Name] = uint64(i) * 0x9e37
+		}
+	}
+	dir := t.TempDir()
+	build := func(cases []ctest.Case, opt ctest.GenOptions) (callees, callers string) {
+		t.Helper()
+		src, err := ctest.Generate(cases, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		up, err := ctest.GenerateUpcallers(cases, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if callees, err = ctest.Compile(dir, src); err != nil {
+			t.Fatal(err)
+		}
+		if callers, err = ctest.Compile(dir, up); err != nil {
+			t.Fatal(err)
+		}
+		return callees, callers
+	}
+	run := func(callees, callers string) map[string]int {
+		t.Helper()
+		src, err := ctest.GenerateUpcallChecks(cases, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exe, err := ctest.CompileProgram(nil, dir, src, []string{callees, callers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := ctest.Command(exe).Output()
+		codes := map[string]int{}
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			var name string
+			var code int
+			if _, err := fmt.Sscanf(line, "%s %d", &name, &code); err != nil {
+				t.Fatalf("bad line %q: %v", line, err)
+			}
+			codes[name] = code
+		}
+		if len(codes) != len(cases) {
+			t.Fatalf("%d lines for %d cases:\n%s", len(codes), len(cases), out)
+		}
+		return codes
+	}
+	callees, callers := build(cases, opt)
+	for name, code := range run(callees, callers) {
+		if code != ctest.CheckOK {
+			t.Errorf("%s: code %d, want %d", name, code, ctest.CheckOK)
+		}
+	}
+
+	salted := append([]ctest.Case(nil), cases...)
+	for i := range salted {
+		salted[i].Salt ^= 0x55
+	}
+	otherCallees, _ := build(salted, opt)
+	reseeded := opt
+	reseeded.Seed, reseeded.Seeds = 4, nil
+	_, otherCallers := build(cases, reseeded)
+	salt := run(otherCallees, callers)
+	seed := run(callees, otherCallers)
+	for _, c := range cases {
+		if len(ctest.Leaves(c.Sig.Result)) > 0 {
+			first := slices.Index(ctest.ResultMask(c.Sig), true)
+			if want := ctest.CheckResultByte + first; salt[c.Name] != want {
+				t.Errorf("%s with other result bytes: code %d, want %d", ctest.Describe(c), salt[c.Name], want)
+			}
+		}
+		seedOf := func(o ctest.GenOptions) uint64 {
+			if s, ok := o.Seeds[c.Name]; ok {
+				return s
+			}
+			return o.Seed
+		}
+		ours := ctest.ExpectedRecord(c.Sig, ctest.CallArgs(c.Sig, seedOf(opt)))
+		theirs := ctest.ExpectedRecord(c.Sig, ctest.CallArgs(c.Sig, seedOf(reseeded)))
+		if !bytes.Equal(ours, theirs) && seed[c.Name] < ctest.CheckPassedByte {
+			t.Errorf("%s with other argument values: code %d, want %d or more", ctest.Describe(c), seed[c.Name], ctest.CheckPassedByte)
+		}
 	}
 }

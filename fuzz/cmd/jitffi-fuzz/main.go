@@ -1,13 +1,15 @@
 // Command jitffi-fuzz is jitffi's differential fuzzer: it checks generated C signatures
 // under each calling convention against the C compiler (see package fuzz).
 //
-//	jitffi-fuzz -n 2000 -seed 7 -abi sysv,win64   N cases per ABI, a summary per ABI
+//	jitffi-fuzz -n 2000 -seed 7 -abi sysv,win64   N cases per ABI, a summary per ABI and direction
+//	jitffi-fuzz -dir up                           upcalls only (C calling Go callbacks); default both
 //	jitffi-fuzz -duration 2h                      batches with new seeds until time is up
 //	jitffi-fuzz -case sysv-7-123                  check one case and show everything
 //	jitffi-fuzz -sig 'double (float, ...)' -abi sysv   check one signature text
 //	jitffi-fuzz -minimize sysv-7-123 -out dir     shrink a failing case, write a reproduction
 //
-// It exits with status 1 when it found a mismatch.
+// It exits with status 1 when it found a mismatch, and with status 3 when -min was given
+// and an ABI could not run or checked fewer cases than that in a direction.
 package main
 
 import (
@@ -27,6 +29,8 @@ var (
 	n        = flag.Int("n", 2000, "signatures per ABI (per round with -duration)")
 	seed     = flag.Uint64("seed", 0, "seed of the first round (0: from the clock, printed)")
 	abis     = flag.String("abi", "all", "comma-separated ABIs to check, or all available: "+strings.Join(fuzz.Names(), ","))
+	dirFlag  = flag.String("dir", "both", "directions to check: down (Go calls C), up (C calls Go callbacks) or both")
+	minCases = flag.Int("min", 0, "fail (status 3) unless every selected ABI runs and checks at least this many cases in each direction")
 	batch    = flag.Int("batch", 500, "signatures per generated C file")
 	jobs     = flag.Int("j", 0, "batches checked at once (0: GOMAXPROCS)")
 	duration = flag.Duration("duration", 0, "long mode: run rounds with new seeds until this much time has passed")
@@ -50,6 +54,7 @@ func main() {
 		return
 	}
 	flag.Parse()
+	directions() // a bad -dir ends the program before anything runs
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	code, err := run(ctx)
@@ -118,6 +123,16 @@ func selected() []*fuzz.Target {
 	return ts
 }
 
+// directions returns the -dir flag's directions.
+func directions() fuzz.Direction {
+	d, err := fuzz.ParseDirection(*dirFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "jitffi-fuzz:", err)
+		os.Exit(2)
+	}
+	return d
+}
+
 // runner returns the Runner of target t, or an error if it cannot run here, or cannot
 // with the -cflags given.
 func runner(ctx context.Context, dir string, t *fuzz.Target) (*fuzz.Runner, error) {
@@ -131,7 +146,7 @@ func runner(ctx context.Context, dir string, t *fuzz.Target) (*fuzz.Runner, erro
 	if err != nil {
 		return nil, err
 	}
-	r := &fuzz.Runner{Target: t, Dir: dir, Worker: w, Flags: strings.Fields(*cflags), NoSecond: *noClang}
+	r := &fuzz.Runner{Target: t, Dir: dir, Directions: directions(), Worker: w, Flags: strings.Fields(*cflags), NoSecond: *noClang}
 	if err := r.CheckFlags(ctx); err != nil {
 		return nil, err
 	}
@@ -139,7 +154,7 @@ func runner(ctx context.Context, dir string, t *fuzz.Target) (*fuzz.Runner, erro
 }
 
 // fuzzRounds runs -n cases per available ABI, once or, with -duration, in rounds of new
-// seeds until the time is up, and prints a summary per ABI.
+// seeds until the time is up, and prints a summary per ABI and direction.
 func fuzzRounds(ctx context.Context, dir string) (int, error) {
 	s := *seed
 	if s == 0 {
@@ -156,26 +171,47 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 	type state struct {
 		t     *fuzz.Target
 		r     *fuzz.Runner
-		sum   fuzz.Summary
+		sums  map[fuzz.Direction]*fuzz.Summary
+		dirs  []fuzz.Direction // the keys of sums, in order
 		shown int
 	}
 	var states []*state
+	var missing []string // ABIs that cannot run, for -min
+	dirs := directions()
 	for _, t := range selected() {
 		if err := t.Available(); err != nil {
 			fmt.Printf("%-11s unavailable: %v\n", t.Name, err)
+			missing = append(missing, t.Name)
 			continue
 		}
 		r, err := runner(ctx, dir, t)
 		if err != nil {
 			fmt.Printf("%-11s unavailable: %v\n", t.Name, err)
+			missing = append(missing, t.Name)
 			continue
 		}
 		second := "no second compiler"
 		if t.Second != nil && !*noClang {
 			second = "second opinion " + t.Second.Name
 		}
-		fmt.Printf("%-11s reference %s, %s\n", t.Name, t.Reference.Name, second)
-		states = append(states, &state{t: t, r: r, sum: fuzz.Summary{Target: t.Name}})
+		st := &state{t: t, r: r, sums: map[fuzz.Direction]*fuzz.Summary{}}
+		how := "directions " + dirs.String()
+		if t.Mode == fuzz.ClassifyOnly {
+			// The plan check speaks for both stubs: nothing runs, and the upcall stub reads
+			// the same plan as the downcall stub.
+			st.dirs, how = []fuzz.Direction{fuzz.Both}, "plan only (both stubs read it)"
+		} else {
+			for _, d := range []fuzz.Direction{fuzz.Down, fuzz.Up} {
+				if dirs&d != 0 {
+					st.dirs = append(st.dirs, d)
+				}
+			}
+		}
+		for _, d := range st.dirs {
+			st.sums[d] = &fuzz.Summary{Target: t.Name, Dir: d}
+		}
+		fmt.Printf("%-11s reference %s, %s, %s\n", t.Name, t.Reference.Name, second, how)
+		states = append(states, st)
 	}
 	if len(states) == 0 {
 		return 0, fmt.Errorf("no ABI can be checked here")
@@ -185,14 +221,18 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 		for _, st := range states {
 			start := time.Now()
 			err := st.r.Run(ctx, rs, *n, *batch, *jobs, func(res []fuzz.Result) {
-				st.sum.Add(res)
 				for _, x := range res {
+					st.sums[x.Dir].Add([]fuzz.Result{x})
+					again := fmt.Sprintf("-case %s -dir %s", x.Case.ID, x.Dir)
+					if x.Dir == fuzz.Both {
+						again = "-case " + x.Case.ID.String()
+					}
 					switch {
 					case x.Verdict == fuzz.Mismatch && st.shown < *maxShow:
 						st.shown++
 						st.t.Report(os.Stdout, x)
 					case x.Verdict == fuzz.Mismatch:
-						fmt.Printf("--- MISMATCH %s (details: -case %s)\n", x.Case.ID, x.Case.ID)
+						fmt.Printf("--- MISMATCH %s (details: %s)\n", x.Case.ID, again)
 					case x.Verdict == fuzz.Unjudged && *verbose:
 						st.t.Report(os.Stdout, x)
 					case x.Verdict == fuzz.Unjudged:
@@ -200,22 +240,27 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 						if why == nil {
 							why = x.Second
 						}
-						fmt.Printf("--- not judged %s: %v\n", x.Case.ID, why)
+						fmt.Printf("--- not judged %s (%s): %v\n", x.Case.ID, x.Dir.Label(), why)
 					case x.Verdict == fuzz.SetAside && *verbose:
 						st.t.Report(os.Stdout, x)
 					case x.Verdict == fuzz.SetAside && x.SelfFail != "":
-						fmt.Printf("--- set aside %s: %s\n", x.Case.ID, x.SelfFail)
+						fmt.Printf("--- set aside %s (%s): %s\n", x.Case.ID, x.Dir.Label(), x.SelfFail)
 					case x.Verdict == fuzz.SetAside:
-						fmt.Printf("--- set aside %s: %s ok, %s: %v\n", x.Case.ID, st.t.Reference.Name, st.t.Second.Name, x.Second)
+						fmt.Printf("--- set aside %s (%s): %s ok, %s: %v\n", x.Case.ID, x.Dir.Label(), st.t.Reference.Name, st.t.Second.Name, x.Second)
 					}
 				}
 			})
-			st.sum.Elapsed += time.Since(start)
+			took := time.Since(start)
+			for _, sum := range st.sums {
+				sum.Elapsed += took
+			}
 			if err != nil && ctx.Err() == nil {
 				return 0, err
 			}
 			if ctx.Err() == nil {
-				st.sum.Seeds = append(st.sum.Seeds, rs)
+				for _, sum := range st.sums {
+					sum.Seeds = append(sum.Seeds, rs)
+				}
 			}
 		}
 		if *duration == 0 || ctx.Err() != nil || time.Now().After(deadline) {
@@ -223,24 +268,44 @@ func fuzzRounds(ctx context.Context, dir string) (int, error) {
 		}
 		if round%10 == 9 {
 			for _, st := range states {
-				fmt.Printf("... %s\n", &st.sum)
+				for _, d := range st.dirs {
+					fmt.Printf("... %s\n", st.sums[d])
+				}
 			}
 		}
 	}
 	fmt.Println()
 	code := 0
+	var short []string
+	for _, name := range missing {
+		short = append(short, name+": unavailable")
+	}
 	for _, st := range states {
-		fmt.Println(&st.sum)
-		if len(st.sum.Mismatches) > 0 {
-			code = 1
-			fmt.Printf("            reproduce: go run ./fuzz/cmd/jitffi-fuzz -case %s; shrink: -minimize %s\n",
-				st.sum.Mismatches[0].Case.ID, st.sum.Mismatches[0].Case.ID)
+		for _, d := range st.dirs {
+			sum := st.sums[d]
+			fmt.Println(sum)
+			if len(sum.Mismatches) > 0 {
+				code = 1
+				m := sum.Mismatches[0]
+				fmt.Printf("            reproduce: go run ./fuzz/cmd/jitffi-fuzz -case %s -dir %s; shrink: -minimize %s -dir %s\n",
+					m.Case.ID, m.Dir, m.Case.ID, m.Dir)
+			}
+			if why := sum.Shortfall(*minCases); why != "" {
+				short = append(short, why)
+			}
+		}
+	}
+	if *minCases > 0 && len(short) > 0 {
+		fmt.Printf("\n-min %d not met:\n  %s\n", *minCases, strings.Join(short, "\n  "))
+		if code == 0 {
+			code = 3
 		}
 	}
 	return code, nil
 }
 
-// checkOne checks a single case against every compiler and prints all there is to know.
+// checkOne checks a single case against every compiler, in every -dir direction, and
+// prints all there is to know.
 func checkOne(ctx context.Context, dir string, t *fuzz.Target, c fuzz.Case) (int, error) {
 	if err := t.Available(); err != nil {
 		return 0, fmt.Errorf("%s unavailable: %v", t.Name, err)
@@ -253,11 +318,14 @@ func checkOne(ctx context.Context, dir string, t *fuzz.Target, c fuzz.Case) (int
 	if err != nil {
 		return 0, err
 	}
-	t.Report(os.Stdout, res[0])
-	if res[0].Verdict == fuzz.Mismatch {
-		return 1, nil
+	code := 0
+	for _, x := range res {
+		t.Report(os.Stdout, x)
+		if x.Verdict == fuzz.Mismatch {
+			code = 1
+		}
 	}
-	return 0, nil
+	return code, nil
 }
 
 func doMinimize(ctx context.Context, dir string) (int, error) {
@@ -292,6 +360,6 @@ func doMinimize(ctx context.Context, dir string) (int, error) {
 		return 0, err
 	}
 	fmt.Printf("\nreproduction in %s (sh %s/run.sh)\n", o, o)
-	fmt.Printf("regression line for fuzz/testdata/regressions.txt:\n%s | %v | <what it breaks>\n", c.ID, res.Case.Sig)
+	fmt.Printf("regression line for fuzz/testdata/regressions.txt (checked in both directions):\n%s | %v | <what it breaks, %s>\n", c.ID, res.Case.Sig, res.Dir.Label())
 	return 0, nil
 }

@@ -1,6 +1,6 @@
 package arm64
 
-// A narrow, typed layer over golang-asm for arm64, the twin of amd64asm.go.
+// A narrow, typed layer over golang-asm for arm64, the twin of jit/internal/amd64/asm.go.
 //
 // golang-asm's arm64 back end has traps (jit/internal/emit/doc.go, traps 2-4 and 7): it
 // drops the first Prog as if it were the TEXT pseudo-instruction, rejects RET without an

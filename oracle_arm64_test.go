@@ -12,8 +12,8 @@ import (
 	"github.com/jitffi/jitffi/internal/ctest"
 )
 
-// TestAAPCS64AgainstGCC calls every AAPCS64 case (each rule of abi-rules.md's AAPCS64
-// section that a signature can express, each arm64 peer bug) through the JIT stubs, in both
+// TestAAPCS64AgainstGCC calls every AAPCS64 case (each AAPCS64 rule of abi/RULES.md that a
+// signature can express, each arm64 peer bug) through the JIT stubs, in both
 // call modes, against gcc-compiled callees that record every byte they receive.
 func TestAAPCS64AgainstGCC(t *testing.T) {
 	for _, opt := range []struct {
@@ -34,7 +34,7 @@ func TestAAPCS64AgainstGCC(t *testing.T) {
 
 // TestAAPCS64UpcallsAgainstGCC is the upcall oracle on AAPCS64: gcc-compiled C callers, at
 // -O2 and -O0, call a dynamic callback with every fixed-signature AAPCS64 case (each rule
-// of abi-rules.md's AAPCS64 section that a signature can express: HFAs, composites by
+// of abi/RULES.md's AAPCS64 section that a signature can express: HFAs, composites by
 // reference, NGRN and NSRN exhaustion, stack spills; each arm64 peer bug), and both
 // directions of bytes are compared (see upcallCase).
 func TestAAPCS64UpcallsAgainstGCC(t *testing.T) {

@@ -60,11 +60,12 @@ func callCase(t *testing.T, lib *jitffi.Library, c ctest.Case, seed uint64, opts
 	}
 }
 
-// TestNarrowIntegersExtended checks rule 10 directly: a C caller extends char, short and
-// bool arguments to 32 bits (in registers and in stack slots), and callers must extend
-// narrow results themselves. The callee here reads whole 32-bit values, so a stub that
-// passed the garbage above a narrow value's width would be caught. Where the ABI leaves
-// those upper bits unspecified (Win64 rule 6), only the value's own bits are compared.
+// TestNarrowIntegersExtended checks SysV rule 10 (abi/RULES.md) directly: a C caller
+// extends char, short and bool arguments to 32 bits (in registers and in stack slots), and
+// callers must extend narrow results themselves. The callee here reads whole 32-bit values,
+// so a stub that passed the garbage above a narrow value's width would be caught. Where the
+// ABI leaves those upper bits unspecified (abi/RULES.md, Win64 rule 6), only the value's
+// own bits are compared.
 func TestNarrowIntegersExtended(t *testing.T) {
 	lib := fixtureLib(t, "extension")
 	sig, err := abi.ParseSignature("void (int8_t, uint8_t, int16_t, uint16_t, bool, int32_t, int8_t, uint8_t, int16_t, uint16_t, bool, int8_t)")

@@ -15,7 +15,7 @@ import (
 const hostIntArgRegs = 6
 
 // narrowArgsExtended says whether C callers extend narrow integer arguments to 32 bits
-// (System V rule 10: gcc and clang do, and clang callees rely on it).
+// (abi/RULES.md, SysV rule 10: gcc and clang do, and clang callees rely on it).
 const narrowArgsExtended = true
 
 // fixtureLib compiles one of package fixtures' libraries with the host C compiler and opens
@@ -55,8 +55,8 @@ func compileCases(t *testing.T, ns []ctest.NamedSig, flags ...string) ([]ctest.C
 	return cases, openLib(t, path)
 }
 
-// TestSysVAgainstGCC calls every System V case (each rule of abi-rules.md, each amd64 peer
-// bug, results of every size 1-32, spills, variadics) through the JIT stubs, in both call
+// TestSysVAgainstGCC calls every System V case (each SysV rule of abi/RULES.md, each amd64
+// peer bug, results of every size 1-32, spills, variadics) through the JIT stubs, in both call
 // modes, against gcc-compiled callees that record every byte they receive.
 func TestSysVAgainstGCC(t *testing.T) {
 	for _, opt := range []struct {
@@ -77,7 +77,7 @@ func TestSysVAgainstGCC(t *testing.T) {
 
 // TestUpcallsAgainstGCC is the upcall oracle on the host's own convention (System V on
 // amd64, AAPCS64 on arm64): gcc-compiled C callers, at -O2 and -O0, call a dynamic
-// callback with every fixed-signature System V case (each rule of abi-rules.md, each
+// callback with every fixed-signature System V case (each SysV rule of abi/RULES.md, each
 // amd64 peer bug, results of every size 1-32, spills), and both directions of bytes are
 // compared (see upcallCase).
 func TestUpcallsAgainstGCC(t *testing.T) {

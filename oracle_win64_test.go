@@ -36,8 +36,8 @@ func w64CompileCases(t *testing.T, ns []ctest.NamedSig, flags ...string) ([]ctes
 	return cases, openLib(t, path)
 }
 
-// TestWin64AgainstGCC calls every Win64 case (each rule of abi-rules.md, each Windows peer
-// bug, results of every size 1-32) and every System V case (all fixed-width, so just as
+// TestWin64AgainstGCC calls every Win64 case (each Win64 rule of abi/RULES.md, each Windows
+// peer bug, results of every size 1-32) and every System V case (all fixed-width, so just as
 // meaningful under ms_abi) through Win64 stubs, in both call modes and with both stubs,
 // against gcc-compiled ms_abi callees at -O2 and -O0.
 func TestWin64AgainstGCC(t *testing.T) {

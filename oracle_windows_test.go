@@ -13,7 +13,8 @@ import (
 const hostIntArgRegs = 4
 
 // narrowArgsExtended says whether C callers extend narrow integer arguments: under Win64
-// the bits above a narrow argument are unspecified (rule 6) and callees ignore them.
+// the bits above a narrow argument are unspecified (abi/RULES.md, Win64 rule 6) and callees
+// ignore them.
 const narrowArgsExtended = false
 
 // fixtureLib opens one of package fixtures' libraries, built beforehand by mkfixtures with

@@ -142,7 +142,7 @@ func w64CheckInvariants(t *testing.T, p *abi.Plan) {
 	}
 }
 
-// TestWin64Args checks where arguments go, one rule of abi-rules.md per row.
+// TestWin64Args checks where arguments go, one Win64 rule of abi/RULES.md per row.
 func TestWin64Args(t *testing.T) {
 	s16 := st(tI64, tI64)
 	four := []*abi.Type{tI64, tI64, tI64, tI64}

@@ -116,8 +116,8 @@ func win64Plan(sig *abi.Signature) *abi.Plan {
 	return p
 }
 
-// TestWin64PlanStandIn pins the stand-in classifier to the facts in abi-rules.md, so the
-// emitter's Win64 tests rest on the documented convention.
+// TestWin64PlanStandIn pins the stand-in classifier to the Win64 rules of abi/RULES.md, so
+// the emitter's Win64 tests rest on the documented convention.
 func TestWin64PlanStandIn(t *testing.T) {
 	sig, err := abi.ParseSignature("void (int64_t, double, int64_t, double, struct{int64_t a; int64_t b;})")
 	if err != nil {

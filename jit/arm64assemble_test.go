@@ -43,8 +43,8 @@ func arm(text string) func(testing.TB) *abi.Plan {
 	return func(t testing.TB) *abi.Plan { return armPlan(t, text) }
 }
 
-// arm64GoldenCases are representative AAPCS64 stubs, one per rule of abi-rules.md's
-// AAPCS64 section and per arm64 peer bug.
+// arm64GoldenCases are representative AAPCS64 stubs, one per AAPCS64 rule of abi/RULES.md
+// and per arm64 peer bug.
 var arm64GoldenCases = []goldenCase{
 	{name: "void", plan: arm("void (void)")},
 	{name: "deref_args", plan: arm("void* (void*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, void*)"),

@@ -10,7 +10,7 @@ import (
 	"github.com/jitffi/jitffi/jit"
 )
 
-// AAPCS64 facts the stand-in classifier below uses (abi-rules.md, AAPCS64 section).
+// AAPCS64 facts the stand-in classifier below uses (abi/RULES.md, AAPCS64 rules 1-6).
 const (
 	a64ArgRegs     = 8  // x0-x7, v0-v7
 	a64HFAMax      = 4  // members of a homogeneous floating-point aggregate
@@ -41,7 +41,7 @@ func naturalAlign(t *abi.Type) int {
 }
 
 // hfaOf returns the member type and count of t flattened, if t is a homogeneous
-// floating-point aggregate of 1 to 4 members of one float type (rule 1), else nil, 0.
+// floating-point aggregate (AAPCS64 rule 1: 1 to 4 members of one float type), else nil, 0.
 func hfaOf(t *abi.Type) (*abi.Type, int) {
 	var member *abi.Type
 	n := 0
@@ -232,8 +232,8 @@ var arm64Types = []string{
 	"struct{int32_t a; int32_t b; int32_t c; int32_t d;}", "struct{double d;}",
 }
 
-// TestAAPCS64PlanStandIn pins the stand-in classifier to the facts in abi-rules.md, so
-// the emitter's tests rest on the documented convention.
+// TestAAPCS64PlanStandIn pins the stand-in classifier to the AAPCS64 rules of
+// abi/RULES.md, so the emitter's tests rest on the documented convention.
 func TestAAPCS64PlanStandIn(t *testing.T) {
 	for _, c := range []struct{ sig, want string }{
 		{"void (struct{double a[4];})", "v0[0:8] v1[8:16] v2[16:24] v3[24:32]"},

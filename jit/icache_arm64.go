@@ -4,7 +4,7 @@ package jit
 
 // Instruction-cache maintenance for arm64, whose instruction fetch does not see data
 // writes until the written lines are cleaned from the data cache and invalidated in the
-// instruction cache (abi-rules.md, AAPCS64 point 9). Linux and the BSDs let user code run
+// instruction cache (abi/RULES.md, AAPCS64 rule 9). Linux and the BSDs let user code run
 // the maintenance instructions and read CTR_EL0; Windows needs FlushInstructionCache
 // instead and gets its own hook.
 

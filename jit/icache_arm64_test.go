@@ -104,8 +104,8 @@ func abi0Body(t *testing.T, wrapper uintptr) uintptr {
 }
 
 // TestFlushCacheInstructions reads flushCache's machine code and checks the maintenance
-// sequence abi-rules.md prescribes: read CTR_EL0, dc cvau per data line, dsb ish, ic ivau
-// per instruction line, dsb ish, isb.
+// sequence abi/RULES.md prescribes (AAPCS64 rule 9): read CTR_EL0, dc cvau per data line,
+// dsb ish, ic ivau per instruction line, dsb ish, isb.
 func TestFlushCacheInstructions(t *testing.T) {
 	body := abi0Body(t, reflect.ValueOf(flushCache).Pointer())
 	code := codeWords(body, maxRoutineWords)

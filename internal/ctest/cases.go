@@ -15,13 +15,12 @@ type NamedSig struct {
 	Rule string
 }
 
-// SysVCases exercise every x86-64 System V rule in the project's notes
-// (shared/notes/abi-rules.md) that the signature syntax can express, and the
-// amd64-relevant bugs found in other FFI libraries. Rule 11 (__int128, long double,
-// _Complex) is absent because abi.ParseSignature rejects those types, and purego #451
-// (concurrent calls swapping return buffers) needs concurrency, not a fixture.
-// Results of every size from 1 to 32 bytes in several shapes follow the hand-written
-// cases (see sizeCases).
+// SysVCases exercise every x86-64 System V rule of abi/RULES.md (cited below by number)
+// that the signature syntax can express, and the amd64-relevant bugs found in other FFI
+// libraries. Rule 11 (__int128, long double, _Complex) is absent because abi.ParseSignature
+// rejects those types, and purego #451 (concurrent calls swapping return buffers) needs
+// concurrency, not a fixture. Results of every size from 1 to 32 bytes in several shapes
+// follow the hand-written cases (see sizeCases).
 var SysVCases = append(handCases, sizeCases()...)
 
 var handCases = []NamedSig{

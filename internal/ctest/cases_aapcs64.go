@@ -1,11 +1,11 @@
 package ctest
 
-// AAPCS64Cases exercise the AAPCS64 rules in the project's notes (shared/notes/abi-rules.md,
-// AAPCS64 section) that the signature syntax can express, and the arm64 bugs found in
-// other FFI libraries. They are plain C, so they compile and round-trip on any host; on
-// linux/arm64 the root package calls them through AAPCS64 stubs against gcc. Rule 9
-// (cache maintenance) is the jit package's to test, and sp alignment has a fixture of its
-// own (a callee cannot record it as an argument).
+// AAPCS64Cases exercise the AAPCS64 rules of abi/RULES.md (cited below by number) that the
+// signature syntax can express, and the arm64 bugs found in other FFI libraries. They are
+// plain C, so they compile and round-trip on any host; on linux/arm64 the root package
+// calls them through AAPCS64 stubs against gcc. Rule 9 (cache maintenance) is the jit
+// package's to test, and sp alignment has a fixture of its own (a callee cannot record it
+// as an argument).
 var AAPCS64Cases = []NamedSig{
 	// Rule 1: homogeneous floating-point aggregates, 1 to 4 members.
 	{"a64_hfa_f1", "struct{float x;} (struct{float x;}, float)", "rule 1: a one-float HFA in s0, the next float in s1; result in s0"},

@@ -6,8 +6,8 @@ import (
 	"github.com/jitffi/jitffi/abi"
 )
 
-// Win64Cases exercise every Win64 rule in the project's notes (shared/notes/abi-rules.md)
-// and the Windows bugs found in other FFI libraries and in Go, for callees compiled with
+// Win64Cases exercise every Win64 rule of abi/RULES.md (cited below by number) and the
+// Windows bugs found in other FFI libraries and in Go, for callees compiled with
 // GenOptions{MSABI: true}. They use fixed-width types only: gcc on Linux keeps Linux's
 // type sizes inside an ms_abi function, so a plain long would not mean what Windows means.
 // Results of every size from 1 to 32 bytes, with arguments placed so that a hidden result

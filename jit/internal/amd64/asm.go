@@ -2,11 +2,11 @@ package amd64
 
 // A narrow, typed layer over golang-asm for amd64.
 //
-// The stub emitter never touches obj.Prog operand slots: golang-asm mis-encodes some
-// operand placements silently (a PUSHQ with its register in To emits a stray byte), and Go
-// mnemonics read differently from the vendor's. Each helper below fixes one instruction
-// form, checks its register classes and sizes, and has a golden disassembly test, so that
-// replacing the assembler later is a change to this file only.
+// The stub emitter never touches obj.Prog operand slots (jit/internal/emit/doc.go, trap 6):
+// golang-asm mis-encodes some operand placements silently (a PUSHQ with its register in To
+// emits a stray byte), and Go mnemonics read differently from the vendor's. Each helper
+// below fixes one instruction form, checks its register classes and sizes, and has a golden
+// disassembly test, so that replacing the assembler later is a change to this file only.
 
 import (
 	"errors"

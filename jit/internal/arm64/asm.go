@@ -1,14 +1,14 @@
 package arm64
 
-// A narrow, typed layer over golang-asm for arm64, the twin of amd64asm.go.
+// A narrow, typed layer over golang-asm for arm64, the twin of jit/internal/amd64/asm.go.
 //
-// golang-asm's arm64 back end has traps (shared/notes/golang-asm.md): it drops the first
-// Prog as if it were the TEXT pseudo-instruction, rejects RET without an operand, routes
-// large offsets and some immediates through x27 (callee-saved under AAPCS64) and can leave
-// literal pools and relocations behind. Each helper below fixes one instruction form that
-// is a single machine word, checks its operands, and has a golden disassembly test; and
-// assemble refuses any output where a Prog did not become exactly one word, so no hidden
-// x27 sequence or literal pool can slip through.
+// golang-asm's arm64 back end has traps (jit/internal/emit/doc.go, traps 2-4 and 7): it
+// drops the first Prog as if it were the TEXT pseudo-instruction, rejects RET without an
+// operand, routes large offsets and some immediates through x27 (callee-saved under
+// AAPCS64) and can leave literal pools and relocations behind. Each helper below fixes one
+// instruction form that is a single machine word, checks its operands, and has a golden
+// disassembly test; and assemble refuses any output where a Prog did not become exactly one
+// word, so no hidden x27 sequence or literal pool can slip through.
 //
 // Register use: x17 belongs to this layer, which uses it to form addresses whose offsets
 // do not fit an instruction; callers never name it. x16 is the callers' data scratch. x18

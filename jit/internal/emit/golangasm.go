@@ -9,8 +9,8 @@ import (
 )
 
 // NewLink returns a golang-asm context of our own for arch (never its Builder, which
-// rebuilds its mnemonic tables per use and skips Progedit). The traps it handles are the
-// same on every architecture, so they are handled here once:
+// rebuilds its mnemonic tables per use and skips Progedit). The traps it handles (traps 5,
+// 8, 9 and 11 in doc.go) are the same on every architecture, so they are handled here once:
 //   - every diagnostic is recorded through diag, and the assemblers refuse their bytes
 //     when there was one (golang-asm keeps emitting after an error);
 //   - IsAsm turns off amd64's JCC-erratum padding, so stub sizes are deterministic;

@@ -286,6 +286,6 @@ func (g *gen) variant(t *abi.Type) *abi.Type {
 		return abi.AlignedStructOf(aligns[g.c.intn(len(aligns))], false, t.Fields...)
 	}
 	// Packed and aligned to 4: gcc and clang disagree when a long long crosses an
-	// eightbyte in such a struct (abi-rules.md, SysV rule 12).
+	// eightbyte in such a struct (abi/RULES.md, SysV rule 12).
 	return abi.AlignedStructOf(aligns[g.c.intn(3)], true, t.Fields...)
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// This file reads what clang and llc say about a call (cross-testing.md): the LLVM IR
+// This file reads what clang and llc say about a call (TESTING.md, on Apple arm64): the LLVM IR
 // definition of each function (its parameters after clang's ABI lowering: coercions such
 // as [3 x float] or i64, sret, signext/zeroext) and the machine IR after the GlobalISel IR
 // translator, where each incoming piece of an argument is a COPY from a physical register

@@ -12,7 +12,7 @@ import (
 	"github.com/jitffi/jitffi/abi"
 )
 
-// AAPCS64 runs under qemu user mode on an amd64 host (shared/notes/cross-testing.md):
+// AAPCS64 runs under qemu user mode on an amd64 host (TESTING.md, on arm64 under qemu):
 // the fixtures come from aarch64-linux-gnu-gcc (and clang --target=aarch64-linux-gnu),
 // and the worker is this command cross-built for linux/arm64, run by qemu-aarch64. On a
 // real arm64 Linux host it runs natively instead.

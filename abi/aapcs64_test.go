@@ -10,9 +10,11 @@ import (
 	"github.com/jitffi/jitffi/abi"
 )
 
-// The AAPCS64 tests reuse the SysV tests' type shorthands, golden-file reader, random
-// types and C naming (sysv_test.go); everything AAPCS64-specific is prefixed a64, and
-// what apple_test.go shares with this file too.
+// The AAPCS64 tests reuse the type shorthands and random types
+// (signature_helpers_test.go), the golden-file reader (golden_helpers_test.go) and the C
+// naming (oracle_helpers_test.go) the SysV tests introduced; everything AAPCS64-specific
+// is prefixed a64, and what apple_test.go shares with this file too. The gcc check is in
+// aapcs64_gcc_test.go, its probe in aapcs64_probe_test.go.
 
 func a64Classify(t *testing.T, sig *abi.Signature, a abi.ABI) *abi.Plan {
 	t.Helper()

@@ -32,7 +32,7 @@ func TestSysVAgainstGCC(t *testing.T) {
 	checkAgainstGCC(t, sigs)
 }
 
-// tableSignatures collects signatures from the table tests above for the gcc check.
+// tableSignatures collects signatures from the table tests (sysv_test.go) for the gcc check.
 func tableSignatures() []*abi.Signature {
 	five := []*abi.Type{tI64, tI64, tI64, tI64, tI64}
 	return []*abi.Signature{

@@ -9,8 +9,11 @@ import (
 	"github.com/jitffi/jitffi/abi"
 )
 
-// The Win64 tests reuse the SysV tests' type shorthands, golden-file reader, random
-// types and C naming (sysv_test.go); everything Win64-specific is prefixed w64.
+// The Win64 tests reuse the type shorthands and random types (signature_helpers_test.go),
+// the golden-file reader (golden_helpers_test.go) and the C naming
+// (oracle_helpers_test.go) the SysV tests introduced; everything Win64-specific is
+// prefixed w64. The compiler checks are in win64_gcc_test.go, their probe in
+// win64_probe_test.go.
 
 var (
 	w64IntRegs   = []abi.Reg{abi.RCX, abi.RDX, abi.R8, abi.R9}

@@ -169,7 +169,9 @@ func measureExec(b *testing.B, perOp int, op func()) {
 	b.ReportMetric(float64(after-before)/float64(b.N*perOp), "exec-B/func")
 }
 
-// execBytes sums the process's anonymous executable mappings.
+// execBytes sums the process's executable mappings that hold code made at run time:
+// anonymous ones, and memory files (memfd, which jitffi's code arena maps twice, once
+// executable; its writable view is not counted).
 func execBytes(b *testing.B) int64 {
 	b.Helper()
 	maps, err := os.ReadFile("/proc/self/maps")
@@ -181,7 +183,10 @@ func execBytes(b *testing.B) int64 {
 	for sc.Scan() {
 		// start-end perms offset dev inode [path]
 		f := strings.Fields(sc.Text())
-		if len(f) != 5 || !strings.HasPrefix(f[1], "r-x") {
+		if len(f) < 5 || !strings.HasPrefix(f[1], "r-x") {
+			continue
+		}
+		if len(f) > 5 && !strings.HasPrefix(f[5], "/memfd:") {
 			continue
 		}
 		var start, end uint64

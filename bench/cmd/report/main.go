@@ -37,7 +37,7 @@ func main() {
 		chartName = flag.String("chart", "chart.png", "chart file name in -out (.png or .svg)")
 		count     = flag.Int("count", 5, "runs per cell (go test -count); the table shows medians")
 		benchtime = flag.String("benchtime", "1s", "go test -benchtime for each run")
-		shared    = flag.String("bench", "^Benchmark(Call|Lib)$", "benchmarks run -count times in one process (go test -bench pattern; empty for none)")
+		shared    = flag.String("bench", "^Benchmark(Call|Lib|Callback)$", "benchmarks run -count times in one process (go test -bench pattern; empty for none)")
 		fresh     = flag.String("bind", "^BenchmarkBind$", "benchmarks run once in each of -count fresh processes (empty for none)")
 		title     = flag.String("title", "", "chart title (default: the machine and Go version)")
 	)

@@ -14,16 +14,17 @@ var PathOrder = []string{"cgo", "jitffi", "jitffi-fast", "purego", "purego-sysca
 
 // GroupOrder is the order of the suite's benchmark groups; groups not listed follow in
 // the order they first appear.
-var GroupOrder = []string{"Call", "Lib", "Bind"}
+var GroupOrder = []string{"Call", "Lib", "Callback", "Bind"}
 
 // Baseline is the path every other path is compared with.
 const Baseline = "cgo"
 
 // GroupTitles gives each benchmark group its section heading.
 var GroupTitles = map[string]string{
-	"Call": "Calls (one op = one call)",
-	"Lib":  "Real libraries (one op = one library operation)",
-	"Bind": "Binding (one op = the binds the row names)",
+	"Call":     "Calls (one op = one call)",
+	"Lib":      "Real libraries (one op = one library operation)",
+	"Callback": "C calling Go (one op = the row's round trip, sort, or create and free)",
+	"Bind":     "Binding (one op = the binds the row names)",
 }
 
 // A Cell is one table cell's figures.

@@ -3,6 +3,7 @@ package abi
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -78,7 +79,7 @@ func isPowerOfTwo(n int) bool { return n > 0 && n&(n-1) == 0 }
 // beyond a limit carries one, which CheckType returns; types built as struct literals
 // are checked member by member.
 func CheckType(t *Type) error {
-	c := checker{what: "type", left: MaxMembers + 1}
+	c := checker{subject: checkingType, left: MaxMembers + 1}
 	if err := c.check(t, 1); err != nil {
 		return fmt.Errorf("abi: %w", err)
 	}
@@ -116,7 +117,7 @@ func checkSignature(sig *Signature) error {
 	// classifier relies on what these checks establish.
 	// One budget for the whole signature, so that copying or printing it stays small
 	// even when every parameter shares one large type.
-	c := checker{what: "the result", left: MaxMembers + 1 + len(sig.Params)}
+	c := checker{subject: checkingResult, left: MaxMembers + 1 + len(sig.Params)}
 	if err := c.check(sig.Result, 1); err != nil {
 		return err
 	}
@@ -132,7 +133,7 @@ func checkSignature(sig *Signature) error {
 		case p.Kind == Array:
 			return fmt.Errorf("parameter %d is an array; C passes arrays as pointers: %w", i, ErrMalformed)
 		}
-		c.what = fmt.Sprintf("parameter %d", i)
+		c.subject = i
 		if err := c.check(p, 1); err != nil {
 			return err
 		}
@@ -146,23 +147,42 @@ func checkSignature(sig *Signature) error {
 // members many times over (each level holding the previous one twice) can exhaust the
 // stack or the time.
 type checker struct {
-	what string // the parameter or result being checked, for messages
-	left int    // types still allowed to be visited
+	// subject says what is being checked, for messages: a parameter's index, or one of
+	// checkingType and checkingResult. It is formatted only when there is an error, so
+	// that a cold bind does not build a string per parameter.
+	subject int
+	left    int // types still allowed to be visited
+}
+
+const (
+	checkingType   = -1
+	checkingResult = -2
+)
+
+// what names the subject for messages.
+func (c *checker) what() string {
+	switch c.subject {
+	case checkingType:
+		return "type"
+	case checkingResult:
+		return "the result"
+	}
+	return "parameter " + strconv.Itoa(c.subject)
 }
 
 // check checks t, at nesting level level (1 for a parameter or result itself).
 func (c *checker) check(t *Type, level int) error {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %s: %w", c.what, fmt.Sprintf(format, args...), ErrMalformed)
+		return fmt.Errorf("%s: %s: %w", c.what(), fmt.Sprintf(format, args...), ErrMalformed)
 	}
 	if c.left--; c.left < 0 {
-		return fmt.Errorf("%s: the signature's types hold more than %d members in all (or one contains itself): %w", c.what, MaxMembers, ErrTooDeep)
+		return fmt.Errorf("%s: the signature's types hold more than %d members in all (or one contains itself): %w", c.what(), MaxMembers, ErrTooDeep)
 	}
 	switch {
 	case t == nil:
 		return bad("a member has no type")
 	case t.err != nil:
-		return fmt.Errorf("%s: %w", c.what, t.err)
+		return fmt.Errorf("%s: %w", c.what(), t.err)
 	case t.Kind > Array:
 		return bad("a member has unknown kind %v", t.Kind)
 	case t.Kind.IsScalar() || t.Kind == Void:
@@ -173,11 +193,11 @@ func (c *checker) check(t *Type, level int) error {
 		}
 		return nil
 	case level > MaxTypeDepth:
-		return fmt.Errorf("%s: structs, unions and arrays nested more than %d deep (or a type that contains itself): %w", c.what, MaxTypeDepth, ErrTooDeep)
+		return fmt.Errorf("%s: structs, unions and arrays nested more than %d deep (or a type that contains itself): %w", c.what(), MaxTypeDepth, ErrTooDeep)
 	case !isPowerOfTwo(t.align) || t.align > MaxTypeSize:
 		return bad("%v with alignment %d", t.Kind, t.align)
 	case t.size < 0 || t.size > MaxTypeSize:
-		return fmt.Errorf("%s: a %v of %d bytes, more than %d: %w", c.what, t.Kind, t.size, MaxTypeSize, ErrTooLarge)
+		return fmt.Errorf("%s: a %v of %d bytes, more than %d: %w", c.what(), t.Kind, t.size, MaxTypeSize, ErrTooLarge)
 	case t.AlignAttr != 0 && (!isPowerOfTwo(t.AlignAttr) || t.AlignAttr > t.align):
 		return bad("%v with aligned(%d) and alignment %d", t.Kind, t.AlignAttr, t.align)
 	}
@@ -188,7 +208,7 @@ func (c *checker) check(t *Type, level int) error {
 		case t.Len < 0:
 			return bad("an array of length %d", t.Len)
 		case t.Len > MaxTypeSize:
-			return fmt.Errorf("%s: an array of %d elements, more than %d: %w", c.what, t.Len, MaxTypeSize, ErrTooLarge)
+			return fmt.Errorf("%s: an array of %d elements, more than %d: %w", c.what(), t.Len, MaxTypeSize, ErrTooLarge)
 		case t.Elem.Kind == Void:
 			return bad("an array of void")
 		}

@@ -64,6 +64,7 @@ type label struct {
 // rather than panicking, so a plan the emitter mishandles surfaces as an error.
 type assembler struct {
 	ctxt        *obj.Link
+	progs       *emit.ProgPool
 	first, last *obj.Prog
 	landing     []*obj.Prog // forward branches to the next instruction emitted
 	diags       []string
@@ -73,11 +74,13 @@ type assembler struct {
 func newAssembler() *assembler {
 	a := &assembler{}
 	a.ctxt = emit.NewLink(&x86.Linkamd64, &linkInit, func(d string) { a.diags = append(a.diags, d) })
+	a.progs = emit.NewProgPool(a.ctxt)
 	return a
 }
 
 // reset prepares a for a new stub.
 func (a *assembler) reset() {
+	a.progs.Reset()
 	a.first, a.last = nil, nil
 	a.landing = a.landing[:0]
 	a.diags = a.diags[:0]
@@ -95,7 +98,7 @@ func (a *assembler) failf(format string, args ...any) {
 // emit appends one instruction after golang-asm's per-instruction rewrite (Progedit),
 // which its assembler expects to have run; the rewrite may append instructions of its own.
 func (a *assembler) emit(as obj.As, from, to obj.Addr) {
-	p := a.ctxt.NewProg()
+	p := a.progs.NewProg()
 	p.As, p.From, p.To = as, from, to
 	if a.first == nil {
 		a.first = p
@@ -106,7 +109,7 @@ func (a *assembler) emit(as obj.As, from, to obj.Addr) {
 		b.To.SetTarget(p)
 	}
 	a.landing = a.landing[:0]
-	x86.Linkamd64.Progedit(a.ctxt, p, a.ctxt.NewProg)
+	x86.Linkamd64.Progedit(a.ctxt, p, a.progs.Alloc)
 	for p.Link != nil {
 		p = p.Link
 	}
@@ -124,7 +127,7 @@ func (a *assembler) assemble() ([]byte, error) {
 		return nil, errors.New("jit: amd64: no instructions")
 	}
 	s := &obj.LSym{Func: &obj.FuncInfo{Text: a.first}}
-	x86.Linkamd64.Assemble(a.ctxt, s, a.ctxt.NewProg)
+	x86.Linkamd64.Assemble(a.ctxt, s, a.progs.Alloc)
 	if len(a.diags) > 0 || a.ctxt.Errors > 0 {
 		return nil, fmt.Errorf("jit: amd64: assembler: %v", a.diags)
 	}

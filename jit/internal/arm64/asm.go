@@ -101,6 +101,7 @@ var assemblers = sync.Pool{New: func() any { return newAssembler() }}
 // is recorded and reported by assemble rather than panicking.
 type assembler struct {
 	ctxt        *obj.Link
+	progs       *emit.ProgPool
 	text        *obj.Prog   // the ATEXT pseudo-instruction golang-asm expects first
 	first, last *obj.Prog   // the real instructions
 	landing     []*obj.Prog // forward branches to the next instruction emitted
@@ -112,12 +113,14 @@ type assembler struct {
 func newAssembler() *assembler {
 	a := &assembler{}
 	a.ctxt = emit.NewLink(&arm64.Linkarm64, &linkInit, func(d string) { a.diags = append(a.diags, d) })
+	a.progs = emit.NewProgPool(a.ctxt)
 	return a
 }
 
 // reset prepares a for a new stub.
 func (a *assembler) reset() {
-	a.text = a.ctxt.NewProg()
+	a.progs.Reset()
+	a.text = a.progs.NewProg()
 	a.text.As = obj.ATEXT
 	a.text.To = obj.Addr{Type: obj.TYPE_TEXTSIZE}
 	a.first, a.last = nil, nil
@@ -143,7 +146,7 @@ func (a *assembler) emit(as obj.As, from obj.Addr, reg int16, to obj.Addr) *obj.
 
 // emitScond is emit with a condition suffix: pre- or post-indexing for loads and stores.
 func (a *assembler) emitScond(as obj.As, scond uint8, from obj.Addr, reg int16, to obj.Addr) *obj.Prog {
-	p := a.ctxt.NewProg()
+	p := a.progs.NewProg()
 	p.As, p.Scond, p.From, p.Reg, p.To = as, scond, from, reg, to
 	if a.first == nil {
 		a.first = p
@@ -155,7 +158,7 @@ func (a *assembler) emitScond(as obj.As, scond uint8, from obj.Addr, reg int16, 
 		b.To.SetTarget(p)
 	}
 	a.landing = a.landing[:0]
-	arm64.Linkarm64.Progedit(a.ctxt, p, a.ctxt.NewProg)
+	arm64.Linkarm64.Progedit(a.ctxt, p, a.progs.Alloc)
 	if p.Link != nil {
 		a.failf("golang-asm expanded %v into several instructions", p)
 	}
@@ -175,7 +178,7 @@ func (a *assembler) assemble() ([]byte, error) {
 		return nil, errors.New("jit: arm64: no instructions")
 	}
 	s := &obj.LSym{Func: &obj.FuncInfo{Text: a.text}}
-	arm64.Linkarm64.Assemble(a.ctxt, s, a.ctxt.NewProg)
+	arm64.Linkarm64.Assemble(a.ctxt, s, a.progs.Alloc)
 	if len(a.diags) > 0 || a.ctxt.Errors > 0 {
 		return nil, fmt.Errorf("jit: arm64: assembler: %v", a.diags)
 	}

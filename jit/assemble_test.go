@@ -236,6 +236,17 @@ func TestAssembleErrors(t *testing.T) {
 	if _, err := jit.Assemble(bad, jit.Options{}); err == nil {
 		t.Error("arm64 register in an amd64 plan accepted")
 	}
+	// The messages name what already holds a register.
+	bad = sysvPlan(t, "void (int32_t, int32_t)")
+	bad.Args[1].Parts[0].Reg = bad.Args[0].Parts[0].Reg
+	if _, err := jit.Assemble(bad, jit.Options{}); err == nil || !strings.Contains(err.Error(), "argument 1 in rdi, which already carries argument 0") {
+		t.Errorf("two arguments in one register: %v", err)
+	}
+	bad = sysvPlan(t, "struct{int64_t a, b, c;} (int32_t)")
+	bad.Args[0].Parts[0].Reg = bad.Result.HiddenReg
+	if _, err := jit.Assemble(bad, jit.Options{}); err == nil || !strings.Contains(err.Error(), "argument 0 in rdi, which already carries the result's address") {
+		t.Errorf("an argument in the hidden result register: %v", err)
+	}
 }
 
 // TestAssembleMany assembles a few hundred SysV and Win64 plans: each must assemble without

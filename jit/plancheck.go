@@ -2,6 +2,7 @@ package jit
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jitffi/jitffi/abi"
@@ -177,7 +178,8 @@ func checkPlan(plan *abi.Plan, opts Options, e *emitterRules) error {
 	if p.VectorCount < -1 || p.VectorCount > len(regs.FloatArgs) {
 		return fmt.Errorf("jit: plan's vector register count %d is out of range", p.VectorCount)
 	}
-	c := regCheck{abi: p.ABI, regs: regs, used: map[abi.Reg]string{}}
+	var taken [16]regTaken
+	c := regCheck{abi: p.ABI, regs: regs, used: taken[:0]}
 	r := &p.Result
 	if r.Indirect {
 		if r.HiddenReg != regs.IndirectResult {
@@ -189,7 +191,7 @@ func checkPlan(plan *abi.Plan, opts Options, e *emitterRules) error {
 		if len(r.Parts) > 0 {
 			return fmt.Errorf("jit: an indirect result has no result registers")
 		}
-		c.used[r.HiddenReg] = "the result's address"
+		c.used = append(c.used, regTaken{r.HiddenReg, resultAddressUser})
 	}
 	for i := range p.Args {
 		if err := c.checkArg(p, i, e); err != nil {
@@ -207,9 +209,10 @@ func checkPlan(plan *abi.Plan, opts Options, e *emitterRules) error {
 	if len(r.Parts) > e.resultParts {
 		return fmt.Errorf("jit: result in %d parts, more than the %d an %s stub stores", len(r.Parts), e.resultParts, e.arch)
 	}
-	results := regCheck{abi: p.ABI, regs: regs, used: map[abi.Reg]string{}, results: true}
+	var resultTaken [4]regTaken
+	results := regCheck{abi: p.ABI, regs: regs, used: resultTaken[:0], results: true}
 	for _, part := range r.Parts {
-		if err := results.part(part, p.Sig.Result.Size(), "the result"); err != nil {
+		if err := results.part(part, p.Sig.Result.Size(), regUser{arg: resultUser}); err != nil {
 			return fmt.Errorf("jit: result: %w", err)
 		}
 	}
@@ -230,11 +233,49 @@ func within(off, n, area int) bool {
 type regCheck struct {
 	abi     abi.ABI
 	regs    *abi.Registers
-	used    map[abi.Reg]string // register -> what took it
-	results bool               // checking result parts, not arguments
+	used    []regTaken // the registers taken so far; a convention has few
+	results bool       // checking result parts, not arguments
 }
 
-func (c *regCheck) use(r abi.Reg, what string) error {
+// A regTaken records what took a register. It is formatted only for an error, so that a
+// cold bind builds no message strings.
+type regTaken struct {
+	reg  abi.Reg
+	what regUser
+}
+
+// A regUser says what a register carries: argument arg (or the result, for resultUser)
+// in the role its suffix names.
+type regUser struct {
+	arg  int
+	role string // "", "'s duplicate" or "'s copy address"
+}
+
+const resultUser = -1
+
+var resultAddressUser = regUser{arg: -2}
+
+func (u regUser) String() string {
+	switch u.arg {
+	case resultUser:
+		return "the result" + u.role
+	case resultAddressUser.arg:
+		return "the result's address"
+	}
+	return "argument " + strconv.Itoa(u.arg) + u.role
+}
+
+// taken returns what took r, if anything did.
+func (c *regCheck) taken(r abi.Reg) (regUser, bool) {
+	for _, t := range c.used {
+		if t.reg == r {
+			return t.what, true
+		}
+	}
+	return regUser{}, false
+}
+
+func (c *regCheck) use(r abi.Reg, what regUser) error {
 	ok := c.regs.IsArg(r)
 	if c.results {
 		ok = c.regs.IsResult(r)
@@ -245,11 +286,12 @@ func (c *regCheck) use(r abi.Reg, what string) error {
 	}
 	switch {
 	case !ok:
-		return fmt.Errorf("%s in %v: not %s %v %s register", what, r, article(c.abi.String()), c.abi, kind)
-	case c.used[r] != "":
-		return fmt.Errorf("%s in %v, which already carries %s", what, r, c.used[r])
+		return fmt.Errorf("%v in %v: not %s %v %s register", what, r, article(c.abi.String()), c.abi, kind)
 	}
-	c.used[r] = what
+	if prev, ok := c.taken(r); ok {
+		return fmt.Errorf("%v in %v, which already carries %v", what, r, prev)
+	}
+	c.used = append(c.used, regTaken{r, what})
 	return nil
 }
 
@@ -263,7 +305,7 @@ func article(word string) string {
 
 // part checks a register part of a value of the given size: it lies within the value,
 // is a width the emitters move, and its registers are the convention's and unused.
-func (c *regCheck) part(part abi.Part, size int, what string) error {
+func (c *regCheck) part(part abi.Part, size int, what regUser) error {
 	if part.Offset < 0 || part.Size <= 0 || part.Size > eightbyte || !within(part.Offset, part.Size, size) {
 		return fmt.Errorf("part [%d,+%d) does not fit a %d-byte value", part.Offset, part.Size, size)
 	}
@@ -280,7 +322,9 @@ func (c *regCheck) part(part abi.Part, size int, what string) error {
 		if part.Dup.IsFloat() == part.Reg.IsFloat() {
 			return fmt.Errorf("duplicate %v of %v is in the same register file", part.Dup, part.Reg)
 		}
-		return c.use(part.Dup, what+"'s duplicate")
+		dup := what
+		dup.role = "'s duplicate"
+		return c.use(part.Dup, dup)
 	}
 	return nil
 }
@@ -302,7 +346,7 @@ func (c *regCheck) checkArg(p *abi.Plan, i int, e *emitterRules) error {
 		}
 		passed = arg.Type.Size()
 	}
-	what := fmt.Sprintf("argument %d", i)
+	what := regUser{arg: i}
 	switch arg.Passing {
 	case abi.InRegisters:
 		for _, part := range arg.Parts {
@@ -328,7 +372,7 @@ func (c *regCheck) checkArg(p *abi.Plan, i int, e *emitterRules) error {
 			}
 		} else if arg.PointerReg.IsFloat() {
 			return fmt.Errorf("pointer to the copy in %v, not a general register", arg.PointerReg)
-		} else if err := c.use(arg.PointerReg, what+"'s copy address"); err != nil {
+		} else if err := c.use(arg.PointerReg, regUser{arg: i, role: "'s copy address"}); err != nil {
 			return err
 		}
 	case abi.Ignored:

@@ -83,7 +83,7 @@ func (s Summary) String() string {
 	if len(counts) > 0 {
 		var parts []string
 		for _, k := range sortedKeys(counts) {
-			parts = append(parts, fmt.Sprintf("%d %ss", counts[k], k))
+			parts = append(parts, fmt.Sprintf("%d %s", counts[k], pick(counts[k] == 1, k, k+"s")))
 		}
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 	}

@@ -5,14 +5,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/jitffi/jitffi/gen/bindgen"
 )
 
 func TestWriteCheckAndStaleFiles(t *testing.T) {
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Skip("gcc is not installed (Debian: apt-get install gcc)")
-	}
+	needGCC(t)
 	out := t.TempDir()
 	header, err := filepath.Abs("../../bindgen/testdata/things.h")
 	if err != nil {
@@ -56,8 +58,12 @@ func TestWriteCheckAndStaleFiles(t *testing.T) {
 		t.Fatalf("-check after edits: exit %d: %s", code, stderr.String())
 	}
 	// Writing again restores the file and removes the stale one, not the user's own.
+	stdout.Reset()
 	if code := run(args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stdout.String(), "jitffi-gen things: removed "+stale+", which an earlier run generated\n") {
+		t.Errorf("the removal is not reported: %s", stdout.String())
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("the stale generated file is still there")
@@ -95,5 +101,106 @@ func TestCommandLine(t *testing.T) {
 	got := commandLine([]string{"-goos", "windows", "-goarch=amd64", "-o", "out", "-idirafter", "/usr/include", "-check", "-package", "z", "-optional", "^a|b$", "z.h"})
 	if want := "jitffi-gen -package z -optional '^a|b$' z.h"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// TestSummaryListsSkipped checks that the command lists every skipped declaration with
+// its reason by default, and that -v adds the files written and what package abi cannot
+// lay out again.
+func TestSummaryListsSkipped(t *testing.T) {
+	needGCC(t)
+	out := t.TempDir()
+	header, err := filepath.Abs("../../bindgen/testdata/things.h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-package", "things", "-o", out, header}
+	var stdout, stderr bytes.Buffer
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	text := stdout.String()
+	for _, want := range []string{
+		"\njitffi-gen things: skipped, never guessed (the generated file lists them too):\n",
+		"\n  7 functions:\n",
+		"\n    i128_fn: parameter 1 (#1): __int128 has no Go type\n",
+		"\n    cx_fn: parameter 1 (#1): _Complex types are not supported by jitffi\n",
+		"\n    struct wide: member big: __int128 has no Go type (and aligns the struct to 16 bytes)\n",
+		"\n    struct cplx.z: _Complex types are not supported by jitffi; its 16 bytes are blank padding in Cplx\n",
+		"\n    TWICE: function-like\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, text)
+		}
+	}
+	// One line per skipped declaration, as many as the count says.
+	m := regexp.MustCompile(`; (\d+) skipped \(`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no skip count in the summary:\n%s", text)
+	}
+	if n := len(regexp.MustCompile(`(?m)^    \S`).FindAllString(text, -1)); strconv.Itoa(n) != m[1] {
+		t.Errorf("%d skipped declarations listed, the count says %s:\n%s", n, m[1], text)
+	}
+	if strings.Contains(text, "package abi (the C") || strings.Contains(text, "wrote ") {
+		t.Errorf("without -v, the summary lists what -v adds:\n%s", text)
+	}
+
+	stdout.Reset()
+	if code := run(append([]string{"-v"}, args...), &stdout, &stderr); code != 0 {
+		t.Fatalf("-v: exit %d: %s", code, stderr.String())
+	}
+	text = stdout.String()
+	for _, want := range []string{
+		"\n    i128_fn: parameter 1 (#1): __int128 has no Go type\n",
+		"jitffi-gen things: wrote " + filepath.Join(out, "things.go") + " (",
+		"jitffi-gen things: wrote " + filepath.Join(out, "testdata", "layout.c") + " (",
+		"\njitffi-gen things: not laid out again by package abi (the C compiler's check and the layout test cover them):\n  3 structs:\n",
+		"\n    struct bits: member f1 is a bit-field, which package abi does not model\n",
+		"\n    struct cplx: member z: package abi has no _Complex double\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the -v summary lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestSummaryMergesTargets checks the skip list of several targets: each declaration
+// once, the ones some targets lack naming the targets that skip them.
+func TestSummaryMergesTargets(t *testing.T) {
+	amd64, win := bindgen.Target{GOOS: "linux", GOARCH: "amd64"}, bindgen.Target{GOOS: "windows", GOARCH: "amd64"}
+	empty := bindgen.Skip{Kind: "macro", Name: "Z_LFS64", Reason: "defined empty"}
+	va := bindgen.Skip{Kind: "function", Name: "gzvprintf", Reason: "va_list"}
+	fl := bindgen.Skip{Kind: "macro", Name: "OF", Reason: "function-like"}
+	bits := bindgen.Skip{Kind: "struct", Name: "struct b", Reason: "member f is a bit-field"}
+	var b bytes.Buffer
+	printSummary(&b, "z", 6, []bindgen.Summary{
+		{Target: amd64, Skipped: []bindgen.Skip{va, empty, fl}, ABIChecked: 2, ABIUnmodelled: []bindgen.Skip{bits}},
+		{Target: win, Skipped: []bindgen.Skip{va, fl}, ABIChecked: 2, ABIUnmodelled: []bindgen.Skip{bits}},
+	}, true)
+	lines := strings.SplitAfter(b.String(), "\n")
+	want := `jitffi-gen z: 6 files for 2 targets
+jitffi-gen z: skipped, never guessed (the generated file lists them too):
+  1 function:
+    gzvprintf: va_list
+  2 macros:
+    Z_LFS64 (linux/amd64 only): defined empty
+    OF: function-like
+jitffi-gen z: not laid out again by package abi (the C compiler's check and the layout test cover them):
+  1 struct:
+    struct b: member f is a bit-field
+`
+	if len(lines) < 2 || strings.Join(lines[2:], "") != want {
+		t.Errorf("got\n%s\nwant the target lines, then\n%s", b.String(), want)
+	}
+	if !strings.HasPrefix(lines[0], "jitffi-gen z: linux/amd64: ") || !strings.HasPrefix(lines[1], "jitffi-gen z: windows/amd64: ") ||
+		!strings.Contains(lines[0], "2 records laid out again by package abi (1 it cannot model); 3 skipped (1 function, 2 macros)") {
+		t.Errorf("target lines: %q", lines[:2])
+	}
+}
+
+func needGCC(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc is not installed (Debian: apt-get install gcc)")
 	}
 }

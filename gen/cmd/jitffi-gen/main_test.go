@@ -198,6 +198,85 @@ jitffi-gen z: not laid out again by package abi (the C compiler's check and the 
 	}
 }
 
+// TestIncludeAndDefine checks -I (a header named as #include <name> finds it, in the
+// directory given) and -D (the headers read with the macros defined), and that both reach
+// the generated layout test's compiler run.
+func TestIncludeAndDefine(t *testing.T) {
+	needGCC(t)
+	inc, out := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(inc, "extra.h"), []byte(`#ifdef WANT_EXTRA
+int extra_fn(int);
+#endif
+#ifdef LEVEL
+#define TWICE_LEVEL (LEVEL * 2)
+struct sized {
+	char data[LEVEL];
+	int after;
+};
+#endif
+`), 0o644)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-package", "extra", "-o", out, "extra.h"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "extra.h") {
+		t.Fatalf("without -I: exit %d: %s", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"-package", "extra", "-o", out, "-I", inc, "extra.h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("-I alone: exit %d: %s", code, stderr.String())
+	}
+	src, _ := os.ReadFile(filepath.Join(out, "extra.go"))
+	if strings.Contains(string(src), "Extra_fn") || strings.Contains(string(src), "TWICE_LEVEL") {
+		t.Errorf("declared without the macros defined:\n%s", src)
+	}
+	args := []string{"-package", "extra", "-o", out, "-I", inc, "-D", "WANT_EXTRA", "-D", "LEVEL=3", "extra.h"}
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("-I, -D: exit %d: %s", code, stderr.String())
+	}
+	src, _ = os.ReadFile(filepath.Join(out, "extra.go"))
+	test, _ := os.ReadFile(filepath.Join(out, "extra_layout_test.go"))
+	for _, want := range []string{
+		"Extra_fn jitffi.Func1[jitffi.Int, jitffi.Int] `c:\"extra_fn\"`",
+		"TWICE_LEVEL = 6",
+		"type Sized struct {\n\tData  [3]byte\n\tAfter jitffi.Int\n}",
+		"//\tjitffi-gen -package extra -I " + inc + " -D WANT_EXTRA -D LEVEL=3 extra.h\n",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("extra.go lacks %q:\n%s", want, src)
+		}
+	}
+	if want := "var layoutFlags = []string{\"-I" + inc + "\", \"-DWANT_EXTRA\", \"-DLEVEL=3\"}"; !strings.Contains(string(test), want) {
+		t.Errorf("the layout test lacks %s", want)
+	}
+	if testing.Short() {
+		return
+	}
+	// The layout program declares struct sized only with LEVEL defined: the generated
+	// test passes only if its compiler run gets -I and -D too.
+	if o, err := goTestLayout(t, out, "extra"); err != nil || !strings.Contains(o, "--- PASS: TestLayoutMatchesC") {
+		t.Fatalf("the generated layout test: %v\n%s", err, o)
+	}
+}
+
+// goTestLayout runs the generated layout test of the package in dir, a module of its own
+// that uses the jitffi of this repository.
+func goTestLayout(t *testing.T, dir, name string) (string, error) {
+	t.Helper()
+	root, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile("../../go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/"+name+"\n\ngo 1.24.0\n\nrequire github.com/jitffi/jitffi v0.0.0\n\nreplace github.com/jitffi/jitffi => "+root+"\n"), 0o644)
+	cmd := exec.Command("go", "test", "-count=1", "-run", "TestLayoutMatchesC", "-v", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
 func needGCC(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("gcc"); err != nil {

@@ -5,7 +5,8 @@
 # checked-in output differs; runs the generator's tests and the examples' tests (zlib,
 # sqlite3, Vulkan on lavapipe) natively; then runs the generated layout tests as arm64
 # code under qemu and as Windows code under wine, against the layout programs built by
-# the cross compilers and run under the same emulators.
+# the cross compilers and run under the same emulators. The generator's own tests also run
+# on go.mod's Go (JITFFI_GO_OLDEST) and on the machine's (/usr/local/go).
 #
 # Run from .ci/run, or alone: bash .ci/steps/gen.sh (about 2-3 minutes with a cold cache).
 set -euo pipefail
@@ -37,6 +38,12 @@ echo "--- go vet (linux/amd64, linux/arm64, windows/amd64)"
 go vet ./...
 GOARCH=arm64 go vet ./...
 GOOS=windows go vet ./...
+
+for v in "${JITFFI_GO_OLDEST:-go1.24.0}" local; do
+	echo "--- go vet, and the generator's short tests, on $(GOTOOLCHAIN=$v go env GOVERSION)"
+	GOTOOLCHAIN=$v go vet ./...
+	GOTOOLCHAIN=$v go test -count=1 -short ./bindgen ./cmd/...
+done
 
 echo "--- regenerate the examples; the checked-in files must not change"
 go generate ./examples/...

@@ -10,31 +10,48 @@ import (
 // checkAgainstABI lays the record out again with package abi's model of the target's C
 // types and compares every member's offset, the size and the alignment with the front
 // end's. A disagreement means one of the two misreads the header: the type is skipped
-// rather than guessed. Records with bit-fields are left to the layout test alone (abi
-// has no bit-fields).
+// rather than guessed. A record abi cannot model (bit-fields, a member of a type abi
+// lacks) is left to the compiler's check and the layout test, and counted in the summary
+// with the reason.
 func (g *generator) checkAgainstABI(td *typeDecl, rt recordType) {
+	name := pick(td.cName != "", td.cName, td.goName)
+	word := pick(rt.Kind() == cc.Union, "union", "struct")
 	at, err := g.abiType(rt, 0)
 	if err != nil {
+		g.counts.ABIUnmodelled = append(g.counts.ABIUnmodelled, Skip{Kind: word, Name: name, Reason: err.Error()})
 		return
 	}
-	if at.Size() != int(rt.Size()) || at.Align() != rt.Align() {
-		td.skipReason = fmt.Sprintf("the front end lays it out in %d bytes aligned to %d, package abi in %d aligned to %d", rt.Size(), rt.Align(), at.Size(), at.Align())
-		return
+	if g.c.abiModel != nil {
+		at = g.c.abiModel(name, at)
 	}
-	for i, f := range at.Fields {
-		if off := rt.FieldByIndex(i).Offset(); int64(f.Offset) != off {
-			td.skipReason = fmt.Sprintf("member %s: the front end puts it at %d, package abi at %d", f.Name, off, f.Offset)
-			return
-		}
+	g.counts.ABIChecked++
+	if reason := layoutDisagreement(rt, at); reason != "" {
+		td.skipReason = reason
 	}
 }
 
-var errNoABIType = fmt.Errorf("no abi type")
+// layoutDisagreement says how package abi's layout of a record differs from the front
+// end's, or returns "" when they agree.
+func layoutDisagreement(rt recordType, at *abi.Type) string {
+	if at.Size() != int(rt.Size()) || at.Align() != rt.Align() {
+		return fmt.Sprintf("the front end lays it out in %d bytes aligned to %d, package abi in %d aligned to %d", rt.Size(), rt.Align(), at.Size(), at.Align())
+	}
+	if len(at.Fields) != rt.NumFields() {
+		return fmt.Sprintf("the front end reads %d members, package abi %d", rt.NumFields(), len(at.Fields))
+	}
+	for i, f := range at.Fields {
+		if off := rt.FieldByIndex(i).Offset(); int64(f.Offset) != off {
+			return fmt.Sprintf("member %s: the front end puts it at %d, package abi at %d", f.Name, off, f.Offset)
+		}
+	}
+	return ""
+}
 
-// abiType is a C type in package abi's terms for the target's data model.
+// abiType is a C type in package abi's terms for the target's data model; the error
+// says why abi has no such type.
 func (g *generator) abiType(t cc.Type, depth int) (*abi.Type, error) {
 	if depth > 64 {
-		return nil, errNoABIType
+		return nil, fmt.Errorf("nested more than 64 deep")
 	}
 	model := g.c.Target.model()
 	switch t.Kind() {
@@ -93,7 +110,7 @@ func (g *generator) abiType(t cc.Type, depth int) (*abi.Type, error) {
 	case cc.Array:
 		at := t.(*cc.ArrayType)
 		if at.IsVLA() || at.Len() < 0 {
-			return nil, errNoABIType
+			return nil, fmt.Errorf("an array of unknown length")
 		}
 		elem, err := g.abiType(at.Elem(), depth+1)
 		if err != nil {
@@ -103,17 +120,20 @@ func (g *generator) abiType(t cc.Type, depth int) (*abi.Type, error) {
 	case cc.Struct, cc.Union:
 		rt, ok := t.(recordType)
 		if !ok || t.IsIncomplete() {
-			return nil, errNoABIType
+			return nil, fmt.Errorf("an incomplete %s", t.Kind())
 		}
 		var fields []abi.Field
 		for i := 0; i < rt.NumFields(); i++ {
 			f := rt.FieldByIndex(i)
-			if f.IsBitfield() || f.IsFlexibleArrayMember() {
-				return nil, errNoABIType
+			switch {
+			case f.IsBitfield():
+				return nil, fmt.Errorf("member %s is a bit-field, which package abi does not model", memberName(f, i))
+			case f.IsFlexibleArrayMember():
+				return nil, fmt.Errorf("member %s is a flexible array member, which package abi does not model", memberName(f, i))
 			}
 			ft, err := g.abiType(f.Type(), depth+1)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("member %s: %w", memberName(f, i), err)
 			}
 			fields = append(fields, abi.Field{Name: f.Name(), Type: ft})
 		}
@@ -140,5 +160,14 @@ func (g *generator) abiType(t cc.Type, depth int) (*abi.Type, error) {
 		}
 		return natural, nil
 	}
-	return nil, errNoABIType
+	return nil, fmt.Errorf("package abi has no %s", t.Kind())
+}
+
+// memberName is a member's name, or its position when it has none (an anonymous
+// member, an unnamed bit-field).
+func memberName(f *cc.Field, i int) string {
+	if f.Name() != "" {
+		return f.Name()
+	}
+	return fmt.Sprintf("#%d", i+1)
 }

@@ -50,6 +50,8 @@ func TestGeneratedDeclarations(t *testing.T) {
 		"type Anon struct {\n\tTag jitffi.Int\n\tAnon_1\n\tAnon_2\n}",
 		// Bit-fields are blank bytes; the member after them keeps its offset.
 		"type Bits struct {\n\tA jitffi.Int\n\t_ [1]byte\n\tAfter jitffi.Char\n}",
+		// So is a _Complex member, which keeps the struct's alignment.
+		"type Cplx struct {\n\t_ [0]uint64\n\tC jitffi.Char\n\t_ [23]byte\n\tAfter jitffi.Int\n}",
 		// Nested anonymous types, arrays of structs, char arrays as bytes, C long.
 		"type Nested struct {\n\tInner Nested_inner\n\tPts [3]Point\n\tName [8]byte\n\tCounts [2]jitffi.ULong\n}",
 		// Opaque handles and a self-referring list through a typedef.
@@ -86,6 +88,8 @@ func TestGeneratedDeclarations(t *testing.T) {
 		"struct struct packed_s":  "packed",
 		"struct struct aligned16": "aligned to 16 bytes",
 		"struct struct ld":        "long double has no Go type",
+		"struct struct wide":      "member big: __int128 has no Go type",
+		"field struct cplx.z":     "_Complex types are not supported",
 		"field struct flex.data":  "flexible array member",
 		"field struct bits.f1":    "a bit-field",
 		"macro TWICE":             "function-like",
@@ -93,6 +97,8 @@ func TestGeneratedDeclarations(t *testing.T) {
 		"macro A_TYPE":            "no constant in it",
 		"function vlog_msg":       "va_list",
 		"function ld_fn":          "long double",
+		"function i128_fn":        "__int128 has no Go type",
+		"function cx_fn":          "_Complex types are not supported",
 		"function by_value_union": "is a union",
 		"function many":           "17 parameters",
 		"function helper":         "defined in the header",

@@ -293,6 +293,7 @@ func (g *generator) layoutUnion(td *typeDecl, rt recordType) {
 		names[goName] = true
 		td.accessors = append(td.accessors, accessor{goName: goName, expr: ref.expr, cName: name, size: ft.Size()})
 	}
+	g.checkAgainstABI(td, rt)
 }
 
 // enum returns the declaration of a named enum type and its constants.

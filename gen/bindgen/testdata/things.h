@@ -47,6 +47,17 @@ struct ld {
 	long double x;
 };
 
+struct wide {
+	int a;
+	__int128 big;
+};
+
+struct cplx {
+	char c;
+	double _Complex z;
+	int after;
+};
+
 struct flex {
 	int n;
 	char data[];
@@ -96,6 +107,8 @@ const char *get_name(handle h);
 int log_msg(const char *fmt, ...);
 int vlog_msg(const char *fmt, __builtin_va_list ap);
 long double ld_fn(long double);
+__int128 i128_fn(__int128);
+double _Complex cx_fn(double _Complex);
 struct with_union by_value_union(struct with_union);
 point by_value_point(point p);
 int many(int, int, int, int, int, int, int, int, int, int, int, int, int, int, int, int, int);

@@ -5,8 +5,9 @@
 //
 // It writes <package>.go (types, constants, callback types and the struct of bindings),
 // <package>_layout_test.go and testdata/layout.c (the test compares every layout and
-// constant with the C compiler's), and prints what it generated and skipped. With
-// -check it writes nothing and fails if the files differ from what it would write.
+// constant with the C compiler's), and prints what it generated and, one line each with
+// the reason, what it skipped. With -check it writes nothing and fails if the files
+// differ from what it would write.
 //
 // Usually run from a //go:generate line:
 //
@@ -55,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	compiler := fs.String("cc", "", "the target's C `compiler` (default: gcc for the host, aarch64-linux-gnu-gcc, x86_64-w64-mingw32-gcc)")
 	out := fs.String("o", ".", "output `dir`ectory")
 	check := fs.Bool("check", false, "write nothing; exit 1 if the files in -o differ from what would be written")
-	verbose := fs.Bool("v", false, "list every skipped declaration")
+	verbose := fs.Bool("v", false, "also list the files written and the records package abi cannot lay out again, with the reason")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: jitffi-gen -package name [flags] header.h...\n\n")
 		fs.PrintDefaults()
@@ -141,18 +142,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "jitffi-gen: %v\n", err)
 			return 1
 		}
-	}
-	for _, s := range o.Summaries {
-		fmt.Fprintf(stdout, "jitffi-gen %s: %v\n", *pkg, s)
 		if *verbose {
-			for _, k := range s.Skipped {
-				fmt.Fprintf(stdout, "  skipped %s %s: %s\n", k.Kind, k.Name, k.Reason)
-			}
+			fmt.Fprintf(stdout, "jitffi-gen %s: wrote %s (%d bytes)\n", *pkg, path, len(o.Files[n]))
 		}
 	}
-	if len(o.Summaries) > 1 {
-		fmt.Fprintf(stdout, "jitffi-gen %s: %d files for %d targets\n", *pkg, len(o.Files), len(o.Summaries))
-	}
+	printSummary(stdout, *pkg, len(o.Files), o.Summaries, *verbose)
 	// Files an earlier run generated that this one does not (zlib.go once the headers
 	// turned out to differ by target) are removed, or reported with -check.
 	for _, path := range staleFiles(*out, *pkg, o.Files) {
@@ -165,6 +159,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "jitffi-gen: %v\n", err)
 			return 1
 		}
+		fmt.Fprintf(stdout, "jitffi-gen %s: removed %s, which an earlier run generated\n", *pkg, path)
 	}
 	if differ > 0 {
 		return 1

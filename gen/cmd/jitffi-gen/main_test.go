@@ -5,14 +5,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/jitffi/jitffi/gen/bindgen"
 )
 
 func TestWriteCheckAndStaleFiles(t *testing.T) {
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Skip("gcc is not installed (Debian: apt-get install gcc)")
-	}
+	needGCC(t)
 	out := t.TempDir()
 	header, err := filepath.Abs("../../bindgen/testdata/things.h")
 	if err != nil {
@@ -56,8 +58,12 @@ func TestWriteCheckAndStaleFiles(t *testing.T) {
 		t.Fatalf("-check after edits: exit %d: %s", code, stderr.String())
 	}
 	// Writing again restores the file and removes the stale one, not the user's own.
+	stdout.Reset()
 	if code := run(args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stdout.String(), "jitffi-gen things: removed "+stale+", which an earlier run generated\n") {
+		t.Errorf("the removal is not reported: %s", stdout.String())
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("the stale generated file is still there")
@@ -95,5 +101,185 @@ func TestCommandLine(t *testing.T) {
 	got := commandLine([]string{"-goos", "windows", "-goarch=amd64", "-o", "out", "-idirafter", "/usr/include", "-check", "-package", "z", "-optional", "^a|b$", "z.h"})
 	if want := "jitffi-gen -package z -optional '^a|b$' z.h"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// TestSummaryListsSkipped checks that the command lists every skipped declaration with
+// its reason by default, and that -v adds the files written and what package abi cannot
+// lay out again.
+func TestSummaryListsSkipped(t *testing.T) {
+	needGCC(t)
+	out := t.TempDir()
+	header, err := filepath.Abs("../../bindgen/testdata/things.h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-package", "things", "-o", out, header}
+	var stdout, stderr bytes.Buffer
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	text := stdout.String()
+	for _, want := range []string{
+		"\njitffi-gen things: skipped, never guessed (the generated file lists them too):\n",
+		"\n  7 functions:\n",
+		"\n    i128_fn: parameter 1 (#1): __int128 has no Go type\n",
+		"\n    cx_fn: parameter 1 (#1): _Complex types are not supported by jitffi\n",
+		"\n    struct wide: member big: __int128 has no Go type (and aligns the struct to 16 bytes)\n",
+		"\n    struct cplx.z: _Complex types are not supported by jitffi; its 16 bytes are blank padding in Cplx\n",
+		"\n    TWICE: function-like\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, text)
+		}
+	}
+	// One line per skipped declaration, as many as the count says.
+	m := regexp.MustCompile(`; (\d+) skipped \(`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no skip count in the summary:\n%s", text)
+	}
+	if n := len(regexp.MustCompile(`(?m)^    \S`).FindAllString(text, -1)); strconv.Itoa(n) != m[1] {
+		t.Errorf("%d skipped declarations listed, the count says %s:\n%s", n, m[1], text)
+	}
+	if strings.Contains(text, "package abi (the C") || strings.Contains(text, "wrote ") {
+		t.Errorf("without -v, the summary lists what -v adds:\n%s", text)
+	}
+
+	stdout.Reset()
+	if code := run(append([]string{"-v"}, args...), &stdout, &stderr); code != 0 {
+		t.Fatalf("-v: exit %d: %s", code, stderr.String())
+	}
+	text = stdout.String()
+	for _, want := range []string{
+		"\n    i128_fn: parameter 1 (#1): __int128 has no Go type\n",
+		"jitffi-gen things: wrote " + filepath.Join(out, "things.go") + " (",
+		"jitffi-gen things: wrote " + filepath.Join(out, "testdata", "layout.c") + " (",
+		"\njitffi-gen things: not laid out again by package abi (the C compiler's check and the layout test cover them):\n  3 structs:\n",
+		"\n    struct bits: member f1 is a bit-field, which package abi does not model\n",
+		"\n    struct cplx: member z: package abi has no _Complex double\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the -v summary lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestSummaryMergesTargets checks the skip list of several targets: each declaration
+// once, the ones some targets lack naming the targets that skip them.
+func TestSummaryMergesTargets(t *testing.T) {
+	amd64, win := bindgen.Target{GOOS: "linux", GOARCH: "amd64"}, bindgen.Target{GOOS: "windows", GOARCH: "amd64"}
+	empty := bindgen.Skip{Kind: "macro", Name: "Z_LFS64", Reason: "defined empty"}
+	va := bindgen.Skip{Kind: "function", Name: "gzvprintf", Reason: "va_list"}
+	fl := bindgen.Skip{Kind: "macro", Name: "OF", Reason: "function-like"}
+	bits := bindgen.Skip{Kind: "struct", Name: "struct b", Reason: "member f is a bit-field"}
+	var b bytes.Buffer
+	printSummary(&b, "z", 6, []bindgen.Summary{
+		{Target: amd64, Skipped: []bindgen.Skip{va, empty, fl}, ABIChecked: 2, ABIUnmodelled: []bindgen.Skip{bits}},
+		{Target: win, Skipped: []bindgen.Skip{va, fl}, ABIChecked: 2, ABIUnmodelled: []bindgen.Skip{bits}},
+	}, true)
+	lines := strings.SplitAfter(b.String(), "\n")
+	want := `jitffi-gen z: 6 files for 2 targets
+jitffi-gen z: skipped, never guessed (the generated file lists them too):
+  1 function:
+    gzvprintf: va_list
+  2 macros:
+    Z_LFS64 (linux/amd64 only): defined empty
+    OF: function-like
+jitffi-gen z: not laid out again by package abi (the C compiler's check and the layout test cover them):
+  1 struct:
+    struct b: member f is a bit-field
+`
+	if len(lines) < 2 || strings.Join(lines[2:], "") != want {
+		t.Errorf("got\n%s\nwant the target lines, then\n%s", b.String(), want)
+	}
+	if !strings.HasPrefix(lines[0], "jitffi-gen z: linux/amd64: ") || !strings.HasPrefix(lines[1], "jitffi-gen z: windows/amd64: ") ||
+		!strings.Contains(lines[0], "2 records laid out again by package abi (1 it cannot model); 3 skipped (1 function, 2 macros)") {
+		t.Errorf("target lines: %q", lines[:2])
+	}
+}
+
+// TestIncludeAndDefine checks -I (a header named as #include <name> finds it, in the
+// directory given) and -D (the headers read with the macros defined), and that both reach
+// the generated layout test's compiler run.
+func TestIncludeAndDefine(t *testing.T) {
+	needGCC(t)
+	inc, out := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(inc, "extra.h"), []byte(`#ifdef WANT_EXTRA
+int extra_fn(int);
+#endif
+#ifdef LEVEL
+#define TWICE_LEVEL (LEVEL * 2)
+struct sized {
+	char data[LEVEL];
+	int after;
+};
+#endif
+`), 0o644)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-package", "extra", "-o", out, "extra.h"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "extra.h") {
+		t.Fatalf("without -I: exit %d: %s", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"-package", "extra", "-o", out, "-I", inc, "extra.h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("-I alone: exit %d: %s", code, stderr.String())
+	}
+	src, _ := os.ReadFile(filepath.Join(out, "extra.go"))
+	if strings.Contains(string(src), "Extra_fn") || strings.Contains(string(src), "TWICE_LEVEL") {
+		t.Errorf("declared without the macros defined:\n%s", src)
+	}
+	args := []string{"-package", "extra", "-o", out, "-I", inc, "-D", "WANT_EXTRA", "-D", "LEVEL=3", "extra.h"}
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("-I, -D: exit %d: %s", code, stderr.String())
+	}
+	src, _ = os.ReadFile(filepath.Join(out, "extra.go"))
+	test, _ := os.ReadFile(filepath.Join(out, "extra_layout_test.go"))
+	for _, want := range []string{
+		"Extra_fn jitffi.Func1[jitffi.Int, jitffi.Int] `c:\"extra_fn\"`",
+		"TWICE_LEVEL = 6",
+		"type Sized struct {\n\tData  [3]byte\n\tAfter jitffi.Int\n}",
+		"//\tjitffi-gen -package extra -I " + inc + " -D WANT_EXTRA -D LEVEL=3 extra.h\n",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("extra.go lacks %q:\n%s", want, src)
+		}
+	}
+	if want := "var layoutFlags = []string{\"-I" + inc + "\", \"-DWANT_EXTRA\", \"-DLEVEL=3\"}"; !strings.Contains(string(test), want) {
+		t.Errorf("the layout test lacks %s", want)
+	}
+	if testing.Short() {
+		return
+	}
+	// The layout program declares struct sized only with LEVEL defined: the generated
+	// test passes only if its compiler run gets -I and -D too.
+	if o, err := goTestLayout(t, out, "extra"); err != nil || !strings.Contains(o, "--- PASS: TestLayoutMatchesC") {
+		t.Fatalf("the generated layout test: %v\n%s", err, o)
+	}
+}
+
+// goTestLayout runs the generated layout test of the package in dir, a module of its own
+// that uses the jitffi of this repository.
+func goTestLayout(t *testing.T, dir, name string) (string, error) {
+	t.Helper()
+	root, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile("../../go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/"+name+"\n\ngo 1.24.0\n\nrequire github.com/jitffi/jitffi v0.0.0\n\nreplace github.com/jitffi/jitffi => "+root+"\n"), 0o644)
+	cmd := exec.Command("go", "test", "-count=1", "-run", "TestLayoutMatchesC", "-v", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func needGCC(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc is not installed (Debian: apt-get install gcc)")
 	}
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CGO_ENABLED=0 on linux/arm64 under qemu user mode. On the newest Go: the whole suite as
 # arm64 binaries built without cgo (the C fixtures still come from aarch64-linux-gnu-gcc),
-# with no skip but the one test that needs cgo itself, the threads-and-signals tests three
+# with no skip that the cgo build does not have too, the threads-and-signals tests three
 # times, and the program that imports both jitffi and purego. On go.mod's oldest Go and the
 # machine's own (internal/cgohooks' arm64 assembly rests on runtime internals of each):
 # vet, build, and the hooks' runtime check with the threads-and-signals tests once.
@@ -51,13 +51,13 @@ if ! go test -count=1 -v -exec "$qemu" ./... >"$log" 2>&1; then
 	exit 1
 fi
 grep -E '^(ok|FAIL|\?) ' "$log"
-# Nothing may skip without cgo that does not skip with cgo, but TestStackMovesDuringCall.
+# Nothing may skip without cgo that does not skip with cgo.
 source .ci/steps/lib/nocgo-skips.sh
 check_nocgo_skips "$log" -exec "$qemu"
-for t in TestCheck TestCConstants TestDlopenFlags TestAAPCS64AgainstGCC TestCallbackFromCThread TestCThreadsReturnTheirM; do
+for t in TestCheck TestCConstants TestDlopenFlags TestAAPCS64AgainstGCC TestCallbackFromCThread TestCThreadsReturnTheirM TestStackMovesDuringCall; do
 	grep -q -- "^--- PASS: $t " "$log" || { echo "$t did not run and pass"; exit 1; }
 done
-echo "$(grep -c -- '--- PASS' "$log") passed, $(grep -c -- '--- SKIP' "$log") skipped (each skips with cgo too, but TestStackMovesDuringCall)"
+echo "$(grep -c -- '--- PASS' "$log") passed, $(grep -c -- '--- SKIP' "$log") skipped (each skips with cgo too)"
 
 go test -count=3 -exec "$qemu" -run "^($threads)\$" . ./internal/cgohooks
 

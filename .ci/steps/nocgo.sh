@@ -2,8 +2,8 @@
 # CGO_ENABLED=0 on linux/amd64, on every Go version CI proves (go.mod's 1.24, the machine's
 # 1.26, the newest 1.27): the runtime's cgo hooks of internal/cgohooks rest on runtime
 # internals, so each version links and runs the whole suite without cgo (only the Go side;
-# the tests still build their C fixtures with gcc), with no skip but the one test that
-# needs cgo itself, and the threads-and-signals tests three times. Then the README's
+# the tests still build their C fixtures with gcc), with no skip that the cgo build does not
+# have too, and the threads-and-signals tests three times. Then the README's
 # quickstart is built with no C compiler at hand (CC=false) and checked to have no cgo,
 # and the program that imports both jitffi and purego is built with -tags
 # jitffi_nocgohooks and run, and without the tag must fail to link, naming the clash (on
@@ -19,8 +19,7 @@ newest=${JITFFI_GO_NEWEST:-go1.27.3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Nothing may skip without cgo that does not skip with cgo, but TestStackMovesDuringCall,
-# whose C functions call back through cgo's //export (lib/nocgo-skips.sh). The race
+# Nothing may skip without cgo that does not skip with cgo (lib/nocgo-skips.sh). The race
 # detector needs cgo, so CI runs it in the cgo build only.
 source .ci/steps/lib/nocgo-skips.sh
 threads='TestCallbackFromCThread|TestCallbacksFromManyCThreads|TestCLibraryStartsAndJoinsThreads|TestErrnoIsPerThread|TestSetenvReachesC|TestLockedThreadsExit|TestCThreadsReturnTheirM|TestGOMAXPROCSChangesDuringCalls|TestCPUProfileDuringCalls|TestSignalDeliveryDuringCalls|TestThreadsStartThroughTheHook|TestCredentialHooks'
@@ -37,10 +36,10 @@ for v in "$oldest" local "$newest"; do
 	fi
 	grep -E '^(ok|FAIL|\?) ' "$log"
 	check_nocgo_skips "$log"
-	for p in TestCheck TestCConstants TestDlopenFlags TestDlerrorIsReadOnTheFailingThread TestCThreadsReturnTheirM; do
+	for p in TestCheck TestCConstants TestDlopenFlags TestDlerrorIsReadOnTheFailingThread TestCThreadsReturnTheirM TestStackMovesDuringCall; do
 		grep -q -- "--- PASS: $p " "$log" || { echo "$p did not run and pass"; exit 1; }
 	done
-	echo "$(grep -c -- '--- PASS' "$log") passed, $(grep -c -- '--- SKIP' "$log") skipped (each skips with cgo too, but TestStackMovesDuringCall)"
+	echo "$(grep -c -- '--- PASS' "$log") passed, $(grep -c -- '--- SKIP' "$log") skipped (each skips with cgo too)"
 	go test -count=3 -run "^($threads)\$" . ./internal/cgohooks
 	# -tags jitffi_nocgohooks with no other package's hooks links, and refuses clearly.
 	go test -count=1 -tags jitffi_nocgohooks -run NoCgo . ./loader

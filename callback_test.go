@@ -10,11 +10,13 @@ import (
 	"github.com/jitffi/jitffi/internal/callbacktest"
 )
 
-// TestStackMovesDuringCall calls C functions that call back into Go, where the callback
-// grows the goroutine stack until the runtime moves it. The call's frame lives on that
-// stack: the stub must find it at its new place to store the result (a register result
-// and one returned through a hidden pointer), as cgo's wrappers do.
-func TestStackMovesDuringCall(t *testing.T) {
+// TestStackMovesDuringCallThroughCgoExport is TestStackMovesDuringCall with a callback of
+// cgo's own instead of jitffi's: C functions compiled by cgo call back into Go through a
+// cgo //export function (package internal/callbacktest), which grows the goroutine stack
+// until the runtime moves it, during a jitffi call. A program may mix the two, and cgo's
+// callback path (crosscall2, cgocallback) must find the jitffi call's frame at its new
+// place as jitffi's does. Only a cgo build has //export.
+func TestStackMovesDuringCallThroughCgoExport(t *testing.T) {
 	scalar := must(jitffi.Bind1At[int64, int64](callbacktest.ScalarAddr()))
 	big := must(jitffi.Bind1At[int64, callbacktest.Big](callbacktest.BigAddr()))
 	calls := []struct {

@@ -9,10 +9,12 @@ import (
 
 // Errors returned at bind time; match them with errors.Is.
 var (
-	// ErrNoCgo: the program has no cgo hooks, which jitffi needs on Unix: built with
-	// CGO_ENABLED=0 on a platform internal/cgohooks does not cover (it covers linux/amd64
-	// and linux/arm64), or with -tags jitffi_nocgohooks and no package (such as purego)
-	// that installs them; the message says which, and what to do.
+	// ErrNoCgo: the program has no working cgo hooks, which jitffi needs on Linux: a
+	// CGO_ENABLED=0 build of linux/amd64 or linux/arm64 with -tags jitffi_nocgohooks in
+	// which no package (such as purego) installed them, or whose hooks do not fit the
+	// running Go runtime; the message says which, and what to do. (On a platform jitffi does
+	// not support, Open and binds report ErrUnsupportedPlatform instead, with or without
+	// cgo; package loader on its own reports ErrNoCgo there.)
 	ErrNoCgo = loader.ErrNoCgo
 	// ErrLibraryNotFound: the library could not be loaded; the message has the loader's text.
 	ErrLibraryNotFound = loader.ErrLibraryNotFound

@@ -43,7 +43,8 @@
 // linux/arm64 a CGO_ENABLED=0 build has it from package internal/cgohooks, which needs no
 // C compiler (see the README's "Building without cgo", and its rule for programs that also
 // import purego: -tags jitffi_nocgohooks). Where neither is there, Open and every Bind
-// return an error wrapping ErrNoCgo.
+// return an error wrapping ErrNoCgo. On platforms jitffi does not support they return an
+// error wrapping ErrUnsupportedPlatform, with or without cgo.
 package jitffi
 
 //go:generate go run ./internal/gen

@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -18,7 +18,6 @@ import (
 	"github.com/ebitengine/purego"
 	"github.com/jitffi/jitffi"
 	"github.com/jitffi/jitffi/abi"
-	"github.com/jitffi/jitffi/bench"
 	"github.com/jupiterrider/ffi"
 )
 
@@ -97,14 +96,15 @@ func freshCif(cif *ffi.Cif, fs []fieldKind) ffi.Status {
 // benchBindFresh binds perOp never-seen signatures per op and reports the executable
 // memory the process mapped for them.
 func benchBindFresh(b *testing.B, perOp int) {
-	addr := bench.Addrs.Noop
-	want := bench.CgoAdd(-7, 1<<30)
+	c := theC(b)
+	addr := c.addr.Noop
+	want := c.ref.Add(-7, 1<<30)
 	skipCell(b, pathCgo, noBindCgo)
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
-			// The check: add bound from a run-time signature, called, compared with cgo.
+			// The check: add bound from a run-time signature, called, compared with the reference.
 			sig := must(abi.ParseSignature("int32_t (int32_t, int32_t)"))(b)
-			d := must(jitffi.BindDynamicAt(bench.Addrs.Add, sig, opts...))(b)
+			d := must(jitffi.BindDynamicAt(c.addr.Add, sig, opts...))(b)
 			f := d.NewFrame()
 			m7 := int32(-7)
 			binary.LittleEndian.PutUint32(f.Arg(0), uint32(m7))
@@ -125,7 +125,7 @@ func benchBindFresh(b *testing.B, perOp int) {
 	cell(b, pathPurego, func(b *testing.B) {
 		i32 := reflect.TypeFor[int32]()
 		fn := reflect.New(reflect.FuncOf([]reflect.Type{i32, i32}, []reflect.Type{i32}, false))
-		purego.RegisterFunc(fn.Interface(), bench.Addrs.Add)
+		purego.RegisterFunc(fn.Interface(), c.addr.Add)
 		out := fn.Elem().Call([]reflect.Value{reflect.ValueOf(int32(-7)), reflect.ValueOf(int32(1 << 30))})
 		agree(b, "add bound at run time", int32(out[0].Int()), want)
 		measureExec(b, perOp, func() {
@@ -142,7 +142,7 @@ func benchBindFresh(b *testing.B, perOp int) {
 		}
 		x, y := int32(-7), int32(1<<30)
 		var r ffi.Arg
-		ffi.Call(&cif, bench.Addrs.Add, unsafe.Pointer(&r), unsafe.Pointer(&x), unsafe.Pointer(&y))
+		ffi.Call(&cif, c.addr.Add, unsafe.Pointer(&r), unsafe.Pointer(&x), unsafe.Pointer(&y))
 		agree(b, "add bound at run time", int32(r), want)
 		measureExec(b, perOp, func() {
 			for range perOp {
@@ -199,8 +199,9 @@ func execBytes(b *testing.B) int64 {
 }
 
 func benchBindCached(b *testing.B) {
-	addr := bench.Addrs.Add
-	want := bench.CgoAdd(-7, 1<<30)
+	c := theC(b)
+	addr := c.addr.Add
+	want := c.ref.Add(-7, 1<<30)
 	skipCell(b, pathCgo, noBindCgo)
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {

@@ -1,3 +1,8 @@
+//go:build cgo
+
+// cgo compiles this file into package bench; a CGO_ENABLED=0 build of the suite's tests
+// compiles it with gcc into a shared library instead (cside_nocgo_test.go).
+
 // C functions of the callback rows: a C function that calls the function pointer it is
 // given once (the Go -> C -> Go round trip), qsort, and their C-only floors.
 #include <stdint.h>
@@ -5,14 +10,6 @@
 #include "callbacks.h"
 
 int64_t jb_cb_call(jb_cb_fn f, int64_t x) { return f(x); }
-
-// The cgo path's callback: cgo can hand C only an exported Go function, through C.
-extern int64_t jbGoCallbackAdd(int64_t);
-int64_t jb_cb_roundtrip_cgo(int64_t x) { return jb_cb_call(jbGoCallbackAdd, x); }
-
-extern int jbGoCompareInt32(void *, void *);
-static int jb_cgo_compare(const void *a, const void *b) { return jbGoCompareInt32((void *)a, (void *)b); }
-void jb_qsort_cgo(int32_t *p, size_t n) { qsort(p, n, sizeof *p, jb_cgo_compare); }
 
 // Floors: the same through C callbacks only.
 static int64_t jb_c_add(int64_t x) { return x + 1; }

@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -11,7 +11,6 @@ import (
 
 	"github.com/ebitengine/purego"
 	"github.com/jitffi/jitffi"
-	"github.com/jitffi/jitffi/bench"
 )
 
 const (
@@ -25,15 +24,12 @@ const (
 // benchRoundTrip is the Go -> C -> Go round trip: Go calls jb_cb_call, which calls the
 // callback once and returns its result.
 func benchRoundTrip(b *testing.B) {
-	want := bench.CgoRoundTrip(41)
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkI64 = bench.CgoRoundTrip(int64(i))
-		}
-	})
+	c := theC(b)
+	want := c.ref.RoundTrip(41)
+	cgoCell(b, "roundtrip")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
-			call := must(jitffi.Bind2At[*jitffi.Callback, int64, int64](bench.CbCallAddr, opts...))(b)
+			call := must(jitffi.Bind2At[*jitffi.Callback, int64, int64](c.addr.CbCall, opts...))(b)
 			cb := must(jitffi.NewCallback1(func(x int64) int64 { return x + 1 }))(b)
 			defer cb.Free()
 			agree(b, "round trip", call.Call(cb, 41), want)
@@ -47,7 +43,7 @@ func benchRoundTrip(b *testing.B) {
 	skipCell(b, pathJitFast, "jitffi Fast: a Fast call must not call back into Go (it is a fatal error)")
 	cell(b, pathPurego, func(b *testing.B) {
 		var call func(uintptr, int64) int64
-		purego.RegisterFunc(&call, bench.CbCallAddr)
+		purego.RegisterFunc(&call, c.addr.CbCall)
 		cb := puregoAddOne()
 		agree(b, "round trip", call(cb, 41), want)
 		b.ResetTimer()
@@ -58,9 +54,9 @@ func benchRoundTrip(b *testing.B) {
 	skipCell(b, pathSyscallN, noCbSyscallN)
 	skipCell(b, pathLibffi, noLibffiCallbacks)
 	cell(b, pathFloor, func(b *testing.B) {
-		agree(b, "floor sum", bench.FloorRoundTrip(10), int64(55))
+		agree(b, "floor sum", c.floor.RoundTrip(10), int64(55)) // 1 + 2 + ... + 10
 		b.ResetTimer()
-		sinkI64 = bench.FloorRoundTrip(b.N)
+		sinkI64 = c.floor.RoundTrip(b.N)
 	})
 }
 
@@ -95,48 +91,53 @@ var qsortData = func() []int32 {
 	return d
 }()
 
-// benchQsort sorts 1000 int32 with the C library's qsort and a Go comparator (a C one
-// for the floor). One op is one sort of a fresh copy.
-func benchQsort(b *testing.B) {
+// sortCell checks that sort sorts a copy of qsortData as Go's slices.Sorted does, then
+// times it: one op is one sort of a fresh copy.
+func sortCell(b *testing.B, sort func([]int32)) {
 	want := slices.Sorted(slices.Values(qsortData))
 	buf := make([]int32, len(qsortData))
-	check := func(b *testing.B, sort func([]int32)) {
+	copy(buf, qsortData)
+	sort(buf)
+	if !slices.Equal(buf, want) {
+		b.Fatal("the array is not sorted")
+	}
+	b.ResetTimer()
+	for range b.N {
 		copy(buf, qsortData)
 		sort(buf)
-		if !slices.Equal(buf, want) {
-			b.Fatal("the array is not sorted")
-		}
-		b.ResetTimer()
-		for range b.N {
-			copy(buf, qsortData)
-			sort(buf)
-		}
 	}
-	cell(b, pathCgo, func(b *testing.B) { check(b, bench.CgoQsort) })
+}
+
+// benchQsort sorts 1000 int32 with the C library's qsort and a Go comparator (a C one
+// for the floor).
+func benchQsort(b *testing.B) {
+	c := theC(b)
+	cgoCell(b, "qsort-1000-int32")
 	cell(b, pathJit, func(b *testing.B) {
 		qsort := must(jitffi.Bind4[[]int32, jitffi.SizeT, jitffi.SizeT, *jitffi.Callback, jitffi.Void](jitLib(b, "libc.so.6"), "qsort"))(b)
 		compare := must(jitffi.NewCallback2(func(a, b *int32) jitffi.Int { return jitffi.Int(cmp.Compare(*a, *b)) }))(b)
 		defer compare.Free()
-		check(b, func(p []int32) { qsort.Call(p, jitffi.SizeT(len(p)), 4, compare) })
+		sortCell(b, func(p []int32) { qsort.Call(p, jitffi.SizeT(len(p)), 4, compare) })
 	})
 	skipCell(b, pathJitFast, "jitffi Fast: a Fast call must not call back into Go (it is a fatal error)")
 	cell(b, pathPurego, func(b *testing.B) {
 		var qsort func(unsafe.Pointer, uintptr, uintptr, uintptr)
 		purego.RegisterLibFunc(&qsort, puregoLib(b, "libc.so.6"), "qsort")
 		cmpFn := puregoCompare()
-		check(b, func(p []int32) { qsort(unsafe.Pointer(&p[0]), uintptr(len(p)), 4, cmpFn) })
+		sortCell(b, func(p []int32) { qsort(unsafe.Pointer(&p[0]), uintptr(len(p)), 4, cmpFn) })
 	})
 	skipCell(b, pathSyscallN, noCbSyscallN)
 	skipCell(b, pathLibffi, noLibffiCallbacks)
-	cell(b, pathFloor, func(b *testing.B) { check(b, bench.CQsort) })
+	cell(b, pathFloor, func(b *testing.B) { sortCell(b, c.floor.Qsort) })
 }
 
 // benchCallbackCreateFree makes a callback of a signature already seen and frees it.
 func benchCallbackCreateFree(b *testing.B) {
+	c := theC(b)
 	skipCell(b, pathCgo, noCreateCgo)
 	cell(b, pathJit, func(b *testing.B) {
 		fn := func(x int64) int64 { return x + 1 }
-		call := must(jitffi.Bind2At[*jitffi.Callback, int64, int64](bench.CbCallAddr))(b)
+		call := must(jitffi.Bind2At[*jitffi.Callback, int64, int64](c.addr.CbCall))(b)
 		cb := must(jitffi.NewCallback1(fn))(b)
 		agree(b, "new callback", call.Call(cb, 41), int64(42))
 		cb.Free()

@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -23,14 +23,11 @@ var buf64 = func() []byte {
 }()
 
 func benchSumBytes(b *testing.B) {
-	addr := bench.Addrs.SumBytes
+	c := theC(b)
+	addr := c.addr.SumBytes
 	p := buf64
-	want := bench.CgoSumBytes(p)
-	cell(b, pathCgo, func(b *testing.B) {
-		for range b.N {
-			sinkU64 = bench.CgoSumBytes(p)
-		}
-	})
+	want := c.ref.SumBytes(p)
+	cgoCell(b, "ptr-len-64B")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind2At[*byte, uintptr, uint64](addr, opts...))(b)
@@ -75,28 +72,28 @@ func benchSumBytes(b *testing.B) {
 		}
 	})
 	cell(b, pathFloor, func(b *testing.B) {
-		agree(b, "floor sum", bench.FloorSumBytes(addr, p, 100), 100*want)
+		agree(b, "floor sum", c.floor.SumBytes(addr, p, 100), 100*want)
 		b.ResetTimer()
-		bench.FloorSumBytes(addr, p, b.N)
+		c.floor.SumBytes(addr, p, b.N)
 	})
 }
 
+// snprintfFormat is the format of the snprintf row, NUL-terminated.
+const snprintfFormat = "%d %.3f\x00"
+
 func benchSnprintf(b *testing.B) {
-	format := []byte("%d %.3f\x00")
+	c := theC(b)
+	format := []byte(snprintfFormat)
 	want := make([]byte, 64)
-	wantN := bench.CgoSnprintf(want, format, -42, math.Pi)
+	wantN := c.ref.Snprintf(want, format, -42, math.Pi)
 	got := make([]byte, 64)
-	// same checks that a path returned cgo's count and wrote cgo's C string.
+	// same checks that a path returned the reference's count and wrote its C string.
 	same := func(b *testing.B, n int32) {
 		b.Helper()
 		agree(b, "snprintf count", n, wantN)
 		agree(b, "snprintf text", string(got[:wantN+1]), string(want[:wantN+1]))
 	}
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkI32 = bench.CgoSnprintf(got, format, int32(i), 3.25)
-		}
-	})
+	cgoCell(b, "snprintf-variadic")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			opts = append(opts, jitffi.Variadic(3))
@@ -137,10 +134,10 @@ func benchSnprintf(b *testing.B) {
 	cell(b, pathFloor, func(b *testing.B) {
 		var sum int64
 		for i := range 100 {
-			sum += int64(bench.CgoSnprintf(got, format, int32(i), 3.25))
+			sum += int64(c.ref.Snprintf(got, format, int32(i), 3.25))
 		}
-		agree(b, "floor count sum", bench.FloorSnprintf(bench.LibAddrs.Snprintf, got, format, 100), sum)
+		agree(b, "floor count sum", c.floor.Snprintf(c.addr.Snprintf, got, format, 100), sum)
 		b.ResetTimer()
-		bench.FloorSnprintf(bench.LibAddrs.Snprintf, got, format, b.N)
+		c.floor.Snprintf(c.addr.Snprintf, got, format, b.N)
 	})
 }

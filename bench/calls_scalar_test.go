@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -8,17 +8,13 @@ import (
 
 	"github.com/ebitengine/purego"
 	"github.com/jitffi/jitffi"
-	"github.com/jitffi/jitffi/bench"
 	"github.com/jupiterrider/ffi"
 )
 
 func benchVoid(b *testing.B) {
-	addr := bench.Addrs.Noop
-	cell(b, pathCgo, func(b *testing.B) {
-		for range b.N {
-			bench.CgoNoop()
-		}
-	})
+	c := theC(b)
+	addr := c.addr.Noop
+	cgoCell(b, "void")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind0At[jitffi.Void](addr, opts...))(b)
@@ -56,20 +52,17 @@ func benchVoid(b *testing.B) {
 		}
 	})
 	cell(b, pathFloor, func(b *testing.B) {
-		agree(b, "floor count", bench.FloorNoop(addr, 10), 10)
+		agree(b, "floor count", c.floor.Noop(addr, 10), 10)
 		b.ResetTimer()
-		bench.FloorNoop(addr, b.N)
+		c.floor.Noop(addr, b.N)
 	})
 }
 
 func benchAdd(b *testing.B) {
-	addr := bench.Addrs.Add
-	want := bench.CgoAdd(-7, 1<<30)
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkI32 = bench.CgoAdd(int32(i), 1)
-		}
-	})
+	c := theC(b)
+	addr := c.addr.Add
+	want := c.ref.Add(-7, 1<<30)
+	cgoCell(b, "add-int32")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind2At[int32, int32, int32](addr, opts...))(b)
@@ -119,22 +112,19 @@ func benchAdd(b *testing.B) {
 	cell(b, pathFloor, func(b *testing.B) {
 		var sum int64
 		for i := range 100 {
-			sum += int64(bench.CgoAdd(int32(i), 1))
+			sum += int64(c.ref.Add(int32(i), 1))
 		}
-		agree(b, "floor sum", bench.FloorAdd(addr, 100), sum)
+		agree(b, "floor sum", c.floor.Add(addr, 100), sum)
 		b.ResetTimer()
-		bench.FloorAdd(addr, b.N)
+		c.floor.Add(addr, b.N)
 	})
 }
 
 func benchFma3(b *testing.B) {
-	addr := bench.Addrs.Fma3
-	want := bench.CgoFma3(1.5, -2.25, 0.125)
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkF64 = bench.CgoFma3(float64(i), 0.5, 1.25)
-		}
-	})
+	c := theC(b)
+	addr := c.addr.Fma3
+	want := c.ref.Fma3(1.5, -2.25, 0.125)
+	cgoCell(b, "fma3-double")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind3At[float64, float64, float64, float64](addr, opts...))(b)
@@ -174,22 +164,19 @@ func benchFma3(b *testing.B) {
 	cell(b, pathFloor, func(b *testing.B) {
 		var sum float64
 		for i := range 100 {
-			sum += bench.CgoFma3(float64(i), 0.5, 1.25)
+			sum += c.ref.Fma3(float64(i), 0.5, 1.25)
 		}
-		agree(b, "floor sum", bench.FloorFma3(addr, 100), sum)
+		agree(b, "floor sum", c.floor.Fma3(addr, 100), sum)
 		b.ResetTimer()
-		bench.FloorFma3(addr, b.N)
+		c.floor.Fma3(addr, b.N)
 	})
 }
 
 func benchSum6(b *testing.B) {
-	addr := bench.Addrs.Sum6
-	want := bench.CgoSum6(1, -2, 3<<40, 4, -5<<33, 6)
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkI64 = bench.CgoSum6(int64(i), 2, 3, 4, 5, 6)
-		}
-	})
+	c := theC(b)
+	addr := c.addr.Sum6
+	want := c.ref.Sum6(1, -2, 3<<40, 4, -5<<33, 6)
+	cgoCell(b, "sum6-int64")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind6At[int64, int64, int64, int64, int64, int64, int64](addr, opts...))(b)
@@ -243,22 +230,19 @@ func benchSum6(b *testing.B) {
 	cell(b, pathFloor, func(b *testing.B) {
 		var sum int64
 		for i := range 100 {
-			sum += bench.CgoSum6(int64(i), 2, 3, 4, 5, 6)
+			sum += c.ref.Sum6(int64(i), 2, 3, 4, 5, 6)
 		}
-		agree(b, "floor sum", bench.FloorSum6(addr, 100), sum)
+		agree(b, "floor sum", c.floor.Sum6(addr, 100), sum)
 		b.ResetTimer()
-		bench.FloorSum6(addr, b.N)
+		c.floor.Sum6(addr, b.N)
 	})
 }
 
 func benchSum10(b *testing.B) {
-	addr := bench.Addrs.Sum10
-	want := bench.CgoSum10(1, -2, 3<<40, 4, -5<<33, 6, 7<<50, -8, 9, 10<<20)
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkI64 = bench.CgoSum10(int64(i), 2, 3, 4, 5, 6, 7, 8, 9, 10)
-		}
-	})
+	c := theC(b)
+	addr := c.addr.Sum10
+	want := c.ref.Sum10(1, -2, 3<<40, 4, -5<<33, 6, 7<<50, -8, 9, 10<<20)
+	cgoCell(b, "sum10-int64-stack")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind10At[int64, int64, int64, int64, int64, int64, int64, int64, int64, int64, int64](addr, opts...))(b)
@@ -312,22 +296,19 @@ func benchSum10(b *testing.B) {
 	cell(b, pathFloor, func(b *testing.B) {
 		var sum int64
 		for i := range 100 {
-			sum += bench.CgoSum10(int64(i), 2, 3, 4, 5, 6, 7, 8, 9, 10)
+			sum += c.ref.Sum10(int64(i), 2, 3, 4, 5, 6, 7, 8, 9, 10)
 		}
-		agree(b, "floor sum", bench.FloorSum10(addr, 100), sum)
+		agree(b, "floor sum", c.floor.Sum10(addr, 100), sum)
 		b.ResetTimer()
-		bench.FloorSum10(addr, b.N)
+		c.floor.Sum10(addr, b.N)
 	})
 }
 
 func benchMixed8(b *testing.B) {
-	addr := bench.Addrs.Mixed8
-	want := bench.CgoMixed8(-1, 2.5, 3<<40, -4.25, 5, 6.125, -7<<35, 8.5)
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkF64 = bench.CgoMixed8(int32(i), 0.5, 3, 0.25, 5, 6.5, 7, 8.75)
-		}
-	})
+	c := theC(b)
+	addr := c.addr.Mixed8
+	want := c.ref.Mixed8(-1, 2.5, 3<<40, -4.25, 5, 6.125, -7<<35, 8.5)
+	cgoCell(b, "mixed8-int-float")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind8At[int32, float64, int64, float32, int32, float64, int64, float32, float64](addr, opts...))(b)
@@ -372,10 +353,10 @@ func benchMixed8(b *testing.B) {
 	cell(b, pathFloor, func(b *testing.B) {
 		var sum float64
 		for i := range 100 {
-			sum += bench.CgoMixed8(int32(i), 0.5, 3, 0.25, 5, 6.5, 7, 8.75)
+			sum += c.ref.Mixed8(int32(i), 0.5, 3, 0.25, 5, 6.5, 7, 8.75)
 		}
-		agree(b, "floor sum", bench.FloorMixed8(addr, 100), sum)
+		agree(b, "floor sum", c.floor.Mixed8(addr, 100), sum)
 		b.ResetTimer()
-		bench.FloorMixed8(addr, b.N)
+		c.floor.Mixed8(addr, b.N)
 	})
 }

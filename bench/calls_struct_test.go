@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -14,14 +14,11 @@ import (
 )
 
 func benchPair(b *testing.B) {
-	addr := bench.Addrs.Pair
+	c := theC(b)
+	addr := c.addr.Pair
 	in := bench.Pair{A: -3 << 40, B: 5}
-	want := bench.CgoPair(in)
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkPair = bench.CgoPair(bench.Pair{A: int64(i), B: 7})
-		}
-	})
+	want := c.ref.Pair(in)
+	cgoCell(b, "struct-int64x2")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind1At[bench.Pair, bench.Pair](addr, opts...))(b)
@@ -62,24 +59,21 @@ func benchPair(b *testing.B) {
 	cell(b, pathFloor, func(b *testing.B) {
 		var sum int64
 		for i := range 100 {
-			r := bench.CgoPair(bench.Pair{A: int64(i), B: 7})
+			r := c.ref.Pair(bench.Pair{A: int64(i), B: 7})
 			sum += r.A + r.B
 		}
-		agree(b, "floor sum", bench.FloorPair(addr, 100), sum)
+		agree(b, "floor sum", c.floor.Pair(addr, 100), sum)
 		b.ResetTimer()
-		bench.FloorPair(addr, b.N)
+		c.floor.Pair(addr, b.N)
 	})
 }
 
 func benchVec3(b *testing.B) {
-	addr := bench.Addrs.Vec3
+	c := theC(b)
+	addr := c.addr.Vec3
 	in := bench.Vec3{X: 1.5, Y: -2.25, Z: math.Pi}
-	want := bench.CgoVec3(in)
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkVec3 = bench.CgoVec3(bench.Vec3{X: float64(i), Y: 0.5, Z: 0.25})
-		}
-	})
+	want := c.ref.Vec3(in)
+	cgoCell(b, "struct-doublex3-memory")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind1At[bench.Vec3, bench.Vec3](addr, opts...))(b)
@@ -120,24 +114,21 @@ func benchVec3(b *testing.B) {
 	cell(b, pathFloor, func(b *testing.B) {
 		var sum float64
 		for range 100 {
-			r := bench.CgoVec3(bench.Vec3{X: 1, Y: 0.5, Z: 0.25})
+			r := c.ref.Vec3(bench.Vec3{X: 1, Y: 0.5, Z: 0.25})
 			sum += r.X + r.Y + r.Z
 		}
-		agree(b, "floor sum", bench.FloorVec3(addr, 100), sum)
+		agree(b, "floor sum", c.floor.Vec3(addr, 100), sum)
 		b.ResetTimer()
-		bench.FloorVec3(addr, b.N)
+		c.floor.Vec3(addr, b.N)
 	})
 }
 
 func benchFPair(b *testing.B) {
-	addr := bench.Addrs.FPair
+	c := theC(b)
+	addr := c.addr.FPair
 	in := bench.FPair{X: 1.5, Y: -2.25}
-	want := bench.CgoFPair(in)
-	cell(b, pathCgo, func(b *testing.B) {
-		for i := range b.N {
-			sinkFPair = bench.CgoFPair(bench.FPair{X: float32(i & 1023), Y: 0.5})
-		}
-	})
+	want := c.ref.FPair(in)
+	cgoCell(b, "struct-floatx2")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind1At[bench.FPair, bench.FPair](addr, opts...))(b)
@@ -178,11 +169,11 @@ func benchFPair(b *testing.B) {
 	cell(b, pathFloor, func(b *testing.B) {
 		var sum float64
 		for i := range 100 {
-			r := bench.CgoFPair(bench.FPair{X: float32(i & 1023), Y: 0.5})
+			r := c.ref.FPair(bench.FPair{X: float32(i & 1023), Y: 0.5})
 			sum += float64(r.X) + float64(r.Y)
 		}
-		agree(b, "floor sum", bench.FloorFPair(addr, 100), sum)
+		agree(b, "floor sum", c.floor.FPair(addr, 100), sum)
 		b.ResetTimer()
-		bench.FloorFPair(addr, b.N)
+		c.floor.FPair(addr, b.N)
 	})
 }

@@ -1,3 +1,8 @@
+//go:build cgo
+
+// cgo compiles this file into package bench; a CGO_ENABLED=0 build of the suite's tests
+// compiles it with gcc into a shared library instead (cside_nocgo_test.go).
+
 #include <stdio.h>
 #include "cfuncs.h"
 

@@ -40,4 +40,5 @@ int64_t jb_floor_snprintf(void *fn, char *buf, size_t len, const char *fmt, int6
 uint64_t jb_floor_crc32(void *fn, const uint8_t *p, unsigned len, int64_t n);
 int64_t jb_floor_compress2(void *fn, uint8_t *dst, uint64_t dstcap, const uint8_t *src, uint64_t srclen, int level, int64_t n);
 int64_t jb_floor_uncompress(void *fn, uint8_t *dst, uint64_t dstcap, const uint8_t *src, uint64_t srclen, int64_t n);
+void *jb_sqlite_table(int rows);
 int64_t jb_floor_sqlite_scan(void *reset, void *step, void *column_int, void *stmt, int64_t n);

@@ -1,3 +1,8 @@
+//go:build cgo
+
+// cgo compiles this file into package bench; a CGO_ENABLED=0 build of the suite's tests
+// compiles it with gcc into a shared library instead (cside_nocgo_test.go).
+
 // C-to-C floor: what calling the same function costs from C, through a function pointer
 // the compiler cannot see through (it arrives as an argument from Go).
 #include "cfuncs.h"

@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -44,11 +44,27 @@ func skipCell(b *testing.B, path, reason string) {
 	b.Run(path, func(b *testing.B) { b.Skip(reason) })
 }
 
-// agree stops the benchmark unless a path's result equals cgo's.
+// needsCgo is the reason the cgo path's cells skip in a CGO_ENABLED=0 build.
+const needsCgo = "needs cgo: this test binary was built with CGO_ENABLED=0"
+
+// cgoCell runs the cgo path's cell of row (see cgoCells), or records why it cannot run.
+func cgoCell(b *testing.B, row string) {
+	if cgoCells == nil {
+		skipCell(b, pathCgo, needsCgo)
+		return
+	}
+	fn, ok := cgoCells[row]
+	if !ok {
+		b.Fatalf("cgoCells has no cell for row %q", row)
+	}
+	cell(b, pathCgo, fn)
+}
+
+// agree stops the benchmark unless a path's result equals the reference's (see cRefs).
 func agree[T comparable](b *testing.B, what string, got, want T) {
 	b.Helper()
 	if got != want {
-		b.Fatalf("%s: got %v, cgo says %v", what, got, want)
+		b.Fatalf("%s: got %v, %s says %v", what, got, refName, want)
 	}
 }
 

@@ -18,38 +18,12 @@ static uintptr_t jb_addr_sqlite3_reset(void) { return (uintptr_t)&sqlite3_reset;
 static uintptr_t jb_addr_sqlite3_step(void) { return (uintptr_t)&sqlite3_step; }
 static uintptr_t jb_addr_sqlite3_column_int(void) { return (uintptr_t)&sqlite3_column_int; }
 
-// jb_sqlite_table opens an in-memory database holding table t with rows x = 0 .. rows-1
-// and prepares "SELECT x FROM t" on it. It returns the statement, or NULL.
-static sqlite3_stmt *jb_sqlite_table(int rows) {
-	sqlite3 *db;
-	sqlite3_stmt *ins, *sel;
-	if (sqlite3_open(":memory:", &db) != SQLITE_OK) return NULL;
-	if (sqlite3_exec(db, "CREATE TABLE t(x INTEGER); BEGIN", 0, 0, 0) != SQLITE_OK) return NULL;
-	if (sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?)", -1, &ins, 0) != SQLITE_OK) return NULL;
-	for (int i = 0; i < rows; i++) {
-		sqlite3_bind_int(ins, 1, i);
-		if (sqlite3_step(ins) != SQLITE_DONE) return NULL;
-		sqlite3_reset(ins);
-	}
-	sqlite3_finalize(ins);
-	if (sqlite3_exec(db, "COMMIT", 0, 0, 0) != SQLITE_OK) return NULL;
-	if (sqlite3_prepare_v2(db, "SELECT x FROM t", -1, &sel, 0) != SQLITE_OK) return NULL;
-	return sel;
-}
 */
 import "C"
 
 import (
 	"errors"
 	"unsafe"
-)
-
-// Library names as the non-cgo paths open them; cgo links the same shared objects, so
-// every path calls the same code.
-const (
-	LibC      = "libc.so.6"
-	LibZ      = "libz.so.1"
-	LibSqlite = "libsqlite3.so.0"
 )
 
 // LibAddrs holds the addresses cgo's linker resolved, for the floor loops.
@@ -125,11 +99,12 @@ func SqliteTable(rows int) (uintptr, error) {
 	if s == nil {
 		return 0, errors.New("bench: cannot build the sqlite3 test table")
 	}
-	return uintptr(unsafe.Pointer(s)), nil
+	return uintptr(s), nil
 }
 
-// SqliteRow is SQLITE_ROW, the step result while rows remain.
-const SqliteRow = C.SQLITE_ROW
+// SqliteRow (bench.go) must be sqlite3.h's SQLITE_ROW: either difference below would be a
+// negative constant converted to uint, which does not compile.
+const _ = uint(SqliteRow-C.SQLITE_ROW) + uint(C.SQLITE_ROW-SqliteRow)
 
 // CgoSqliteScan resets stmt and steps through every row, summing column 0: one reset,
 // rows+1 steps and rows column_int calls, all through cgo.

@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -15,13 +15,10 @@ import (
 )
 
 func benchCrc32(b *testing.B) {
+	c := theC(b)
 	p := buf64
-	want := bench.CgoCrc32(0, p)
-	cell(b, pathCgo, func(b *testing.B) {
-		for range b.N {
-			sinkU64 = bench.CgoCrc32(0, p)
-		}
-	})
+	want := c.ref.Crc32(0, p)
+	cgoCell(b, "zlib-crc32-64B")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind3[uint64, *byte, uint32, uint64](jitLib(b, bench.LibZ), "crc32", opts...))(b)
@@ -68,16 +65,16 @@ func benchCrc32(b *testing.B) {
 		}
 	})
 	cell(b, pathFloor, func(b *testing.B) {
-		agree(b, "floor sum", bench.FloorCrc32(bench.LibAddrs.Crc32, p, 100), 100*want)
+		agree(b, "floor sum", c.floor.Crc32(c.addr.Crc32, p, 100), 100*want)
 		b.ResetTimer()
-		bench.FloorCrc32(bench.LibAddrs.Crc32, p, b.N)
+		c.floor.Crc32(c.addr.Crc32, p, b.N)
 	})
 }
 
 const compressLevel = 6
 
-// zdata is the 1 MiB input of the zlib cells and its compressed form as cgo's zlib makes
-// it; zdata.once builds them.
+// zdata is the 1 MiB input of the zlib cells and its compressed form as the reference's
+// zlib makes it; zdata.once builds them.
 var zdata struct {
 	once       sync.Once
 	plain, z   []byte
@@ -87,6 +84,7 @@ var zdata struct {
 // zlibData returns 1 MiB of text-like data (words from a small vocabulary in a
 // pseudo-random order, so it compresses about as well as prose) and its compression.
 func zlibData(b *testing.B) (plain, z []byte) {
+	c := theC(b)
 	zdata.once.Do(func() {
 		words := []string{"the ", "call ", "stub ", "frame ", "register ", "stack ", "go ", "c ", "abi ", "jit ", "\n"}
 		var buf bytes.Buffer
@@ -96,36 +94,32 @@ func zlibData(b *testing.B) (plain, z []byte) {
 			buf.WriteString(words[x>>28%uint32(len(words))])
 		}
 		zdata.plain = buf.Bytes()[:1<<20]
-		out := make([]byte, bench.CompressBound(len(zdata.plain)))
+		out := make([]byte, c.ref.CompressBound(len(zdata.plain)))
 		n := uint64(len(out))
-		if rc := bench.CgoCompress2(out, &n, zdata.plain, compressLevel); rc == 0 {
+		if rc := c.ref.Compress2(out, &n, zdata.plain, compressLevel); rc == 0 {
 			zdata.z = out[:n]
 		}
 	})
 	if zdata.z == nil {
-		b.Fatal("cgo: compress2 of the test data failed")
+		b.Fatalf("%s: compress2 of the test data failed", refName)
 	}
 	return zdata.plain, zdata.z
 }
 
 func benchCompress2(b *testing.B) {
+	c := theC(b)
 	plain, want := zlibData(b)
-	dst := make([]byte, bench.CompressBound(len(plain)))
+	dst := make([]byte, c.ref.CompressBound(len(plain)))
 	dstLen := new(uint64)
-	// check compares a path's zlib code and output with cgo's.
+	// check compares a path's zlib code and output with the reference's.
 	check := func(b *testing.B, rc int32) {
 		b.Helper()
 		agree(b, "compress2 code", rc, 0)
 		if !bytes.Equal(dst[:*dstLen], want) {
-			b.Fatalf("compress2 wrote %d bytes unlike cgo's %d", *dstLen, len(want))
+			b.Fatalf("compress2 wrote %d bytes unlike %s's %d", *dstLen, refName, len(want))
 		}
 	}
-	cell(b, pathCgo, func(b *testing.B) {
-		for range b.N {
-			*dstLen = uint64(len(dst))
-			sinkI32 = bench.CgoCompress2(dst, dstLen, plain, compressLevel)
-		}
-	})
+	cgoCell(b, "zlib-compress2-1MiB")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind5[*byte, *uint64, *byte, uint64, int32, int32](jitLib(b, bench.LibZ), "compress2", opts...))(b)
@@ -183,13 +177,14 @@ func benchCompress2(b *testing.B) {
 		}
 	})
 	cell(b, pathFloor, func(b *testing.B) {
-		agree(b, "floor length sum", bench.FloorCompress2(bench.LibAddrs.Compress2, dst, plain, compressLevel, 2), 2*int64(len(want)))
+		agree(b, "floor length sum", c.floor.Compress2(c.addr.Compress2, dst, plain, compressLevel, 2), 2*int64(len(want)))
 		b.ResetTimer()
-		bench.FloorCompress2(bench.LibAddrs.Compress2, dst, plain, compressLevel, b.N)
+		c.floor.Compress2(c.addr.Compress2, dst, plain, compressLevel, b.N)
 	})
 }
 
 func benchUncompress(b *testing.B) {
+	c := theC(b)
 	want, z := zlibData(b)
 	dst := make([]byte, len(want))
 	dstLen := new(uint64)
@@ -197,16 +192,11 @@ func benchUncompress(b *testing.B) {
 		b.Helper()
 		agree(b, "uncompress code", rc, 0)
 		if !bytes.Equal(dst[:*dstLen], want) {
-			b.Fatalf("uncompress gave %d bytes unlike the %d cgo compressed", *dstLen, len(want))
+			b.Fatalf("uncompress gave %d bytes unlike the %d %s compressed", *dstLen, len(want), refName)
 		}
 		clear(dst)
 	}
-	cell(b, pathCgo, func(b *testing.B) {
-		for range b.N {
-			*dstLen = uint64(len(dst))
-			sinkI32 = bench.CgoUncompress(dst, dstLen, z)
-		}
-	})
+	cgoCell(b, "zlib-uncompress-1MiB")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			f := must(jitffi.Bind4[*byte, *uint64, *byte, uint64, int32](jitLib(b, bench.LibZ), "uncompress", opts...))(b)
@@ -264,13 +254,18 @@ func benchUncompress(b *testing.B) {
 		}
 	})
 	cell(b, pathFloor, func(b *testing.B) {
-		agree(b, "floor length sum", bench.FloorUncompress(bench.LibAddrs.Uncompress, dst, z, 2), 2*int64(len(want)))
+		agree(b, "floor length sum", c.floor.Uncompress(c.addr.Uncompress, dst, z, 2), 2*int64(len(want)))
 		b.ResetTimer()
-		bench.FloorUncompress(bench.LibAddrs.Uncompress, dst, z, b.N)
+		c.floor.Uncompress(c.addr.Uncompress, dst, z, b.N)
 	})
 }
 
-const sqliteRows = 100_000
+// sqliteRows is the size of the sqlite3 row's table, and sqliteSum what its column sums
+// to: the table holds x = 0 .. sqliteRows-1.
+const (
+	sqliteRows = 100_000
+	sqliteSum  = int64(sqliteRows * (sqliteRows - 1) / 2)
+)
 
 var sqliteStmt struct {
 	once sync.Once
@@ -280,7 +275,8 @@ var sqliteStmt struct {
 
 // sqliteTable returns the prepared "SELECT x FROM t" over the shared in-memory table.
 func sqliteTable(b *testing.B) uintptr {
-	sqliteStmt.once.Do(func() { sqliteStmt.stmt, sqliteStmt.err = bench.SqliteTable(sqliteRows) })
+	c := theC(b)
+	sqliteStmt.once.Do(func() { sqliteStmt.stmt, sqliteStmt.err = c.sqliteTable(sqliteRows) })
 	if sqliteStmt.err != nil {
 		b.Fatal(sqliteStmt.err)
 	}
@@ -290,16 +286,10 @@ func sqliteTable(b *testing.B) uintptr {
 // benchSqliteScan: one op is sqlite3_reset, then sqlite3_step and sqlite3_column_int for
 // each of the 10^5 rows (2*10^5 + 2 calls), summing the column.
 func benchSqliteScan(b *testing.B) {
+	c := theC(b)
 	stmt := sqliteTable(b)
-	want := bench.CgoSqliteScan(stmt)
-	if want != sqliteRows*(sqliteRows-1)/2 {
-		b.Fatalf("cgo: the table sums to %d, want %d", want, sqliteRows*(sqliteRows-1)/2)
-	}
-	cell(b, pathCgo, func(b *testing.B) {
-		for range b.N {
-			sinkI64 = bench.CgoSqliteScan(stmt)
-		}
-	})
+	want := sqliteSum
+	cgoCell(b, "sqlite3-scan-100k-rows")
 	jit := func(opts ...jitffi.Option) func(*testing.B) {
 		return func(b *testing.B) {
 			lib := jitLib(b, bench.LibSqlite)
@@ -395,8 +385,8 @@ func benchSqliteScan(b *testing.B) {
 		}
 	})
 	cell(b, pathFloor, func(b *testing.B) {
-		agree(b, "floor sum", bench.FloorSqliteScan(stmt, 2), 2*want)
+		agree(b, "floor sum", c.floor.SqliteScan(stmt, 2), 2*want)
 		b.ResetTimer()
-		bench.FloorSqliteScan(stmt, b.N)
+		c.floor.SqliteScan(stmt, b.N)
 	})
 }

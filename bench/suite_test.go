@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -9,7 +9,8 @@ import "testing"
 // the collector would go on scanning them during every later cell.
 
 // BenchmarkCall calls each signature of the matrix through every path. One op is one
-// call; every cell first checks a call's result against cgo's.
+// call; every cell first checks a call's result against the reference's (cgo's, or
+// without cgo a C program's: see cRefs).
 func BenchmarkCall(b *testing.B) {
 	b.Run("void", benchVoid)
 	b.Run("add-int32", benchAdd)
@@ -50,8 +51,8 @@ func BenchmarkCallback(b *testing.B) {
 // process used (see freshFields). Each path builds its own description of it at run time
 // (an abi.Signature, a reflect func type, an ffi_type) inside the timed loop, since a
 // program binding a signature it learns at run time pays for that too. These bindings
-// target jb_noop and are never called; what the cell checks against cgo is a call of add
-// bound the same way.
+// target jb_noop and are never called; what the cell checks against the reference is a
+// call of add bound the same way.
 //
 // Every never-seen signature stays in jitffi's stub cache (and purego's reflect types in
 // reflect's) for the life of the process, and a 1-second cell binds thousands: with

@@ -10,8 +10,9 @@ import (
 	"github.com/jitffi/jitffi/internal/ctest"
 )
 
-// nativeAvailable reports whether this binary can load and call C: it needs cgo, and the
-// host C compiler must be installed to build fixtures.
+// nativeAvailable reports whether this binary can load and call C: jitffi must open
+// libraries here (on Linux with cgo or without it, on Windows always; jitffi.Open says why
+// not otherwise), and the host C compiler must be installed to build fixtures.
 func nativeAvailable() error {
 	lib, err := jitffi.Open("")
 	if err != nil {

@@ -26,8 +26,9 @@ func testRunner(t *testing.T, name string) *Runner {
 		t.Fatal(err)
 	}
 	if err := tg.Available(); err != nil {
-		// Not a failure: the suite also runs as arm64 under qemu, as Windows binaries
-		// under wine and without cgo, where these targets cannot run natively.
+		// Not a failure: the suite also runs as arm64 under qemu and as Windows binaries
+		// under wine, where these targets cannot run natively. (Without cgo they run: the
+		// CGO_ENABLED=0 build calls C as the cgo build does.)
 		t.Skipf("%s: %v", name, err)
 	}
 	w, err := SelfWorker()

@@ -2,7 +2,9 @@
 // through each, C calling back into Go through each as well. Built with CGO_ENABLED=0,
 // both would install the runtime's cgo hooks, and two copies cannot link, so it is built
 // with -tags jitffi_nocgohooks: jitffi then installs none and uses purego's. CI builds it
-// so and runs it, natively and as an arm64 program under qemu (.ci/steps/nocgo.sh).
+// so and runs it, natively and as an arm64 program under qemu (.ci/steps/nocgo.sh and
+// nocgo-arm64-qemu.sh). go.mod names purego v0.11, which needs Go 1.25; on Go 1.24 CI
+// runs a copy whose go.mod names purego v0.10.2 instead.
 //
 //	CGO_ENABLED=0 go build -tags jitffi_nocgohooks .
 package main

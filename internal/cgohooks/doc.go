@@ -32,7 +32,8 @@
 //
 // The hooks are built only for `!cgo && linux && (amd64 || arm64)`. With cgo, runtime/cgo
 // is linked as usual and this package is empty. On every other platform without cgo it is
-// empty too, and jitffi reports ErrNoCgo or ErrUnsupportedPlatform as before.
+// empty too: jitffi does not support those platforms and reports ErrUnsupportedPlatform
+// (Windows needs no hooks).
 //
 // Two packages that both install cgo hooks cannot link into one program (the linker
 // reports a duplicated definition of runtime.iscgo or _cgo_init). purego installs its own

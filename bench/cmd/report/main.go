@@ -6,6 +6,7 @@
 //	go run ./cmd/report -count 5 -out results          # run the suite, 5 runs per cell
 //	go run ./cmd/report -in results/bench.txt -out results   # redraw from saved output
 //	go run ./cmd/report -count 3 -bench 'Call/(add|void)' -bind ''   # some cells only
+//	CGO_ENABLED=0 go run ./cmd/report -tags jitffi_nocgohooks -out results-nocgo   # the suite without cgo
 //
 // The call and library cells run -count times in one process; the binding cells run
 // once in each of -count fresh processes (see runSuite).
@@ -40,15 +41,16 @@ func main() {
 		shared    = flag.String("bench", "^Benchmark(Call|Lib|Callback)$", "benchmarks run -count times in one process (go test -bench pattern; empty for none)")
 		fresh     = flag.String("bind", "^BenchmarkBind$", "benchmarks run once in each of -count fresh processes (empty for none)")
 		title     = flag.String("title", "", "chart title (default: the machine and Go version)")
+		tags      = flag.String("tags", "", "build tags of the suite's test binary (a CGO_ENABLED=0 build needs jitffi_nocgohooks, as the suite imports purego)")
 	)
 	flag.Parse()
-	if err := run(*in, *out, *chartName, *count, *benchtime, *shared, *fresh, *title); err != nil {
+	if err := run(*in, *out, *chartName, *count, *benchtime, *shared, *fresh, *title, *tags); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in, out, chartName string, count int, benchtime, shared, fresh, title string) error {
+func run(in, out, chartName string, count int, benchtime, shared, fresh, title, tags string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -56,7 +58,7 @@ func run(in, out, chartName string, count int, benchtime, shared, fresh, title s
 	var err error
 	switch in {
 	case "":
-		raw, err = runSuite(filepath.Join(out, "bench.txt"), count, benchtime, shared, fresh)
+		raw, err = runSuite(filepath.Join(out, "bench.txt"), count, benchtime, shared, fresh, tags)
 	case "-":
 		raw, err = io.ReadAll(os.Stdin)
 	default:
@@ -101,26 +103,37 @@ func run(in, out, chartName string, count int, benchtime, shared, fresh, title s
 // because the signatures they bind stay in the process: one process for all runs would
 // make every run bind into the leftovers of the runs before it, and collect them at
 // every cell.
-func runSuite(rawPath string, count int, benchtime, shared, fresh string) ([]byte, error) {
+//
+// The binary is built as go test would build it here: with cgo unless CGO_ENABLED=0 is
+// set, which the output records as its cgo_enabled line (the cgo column is empty then).
+func runSuite(rawPath string, count int, benchtime, shared, fresh, tags string) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "jitffi-bench-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "bench.test")
-	build := exec.Command("go", "test", "-c", "-o", bin, ".")
+	cgoEnabled, err := exec.Command("go", "env", "CGO_ENABLED").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env CGO_ENABLED: %w", err)
+	}
+	cgoPrefix := "" // how the command lines say which build this was
+	if strings.TrimSpace(string(cgoEnabled)) == "0" {
+		cgoPrefix = "CGO_ENABLED=0 "
+	}
+	build := exec.Command("go", "test", "-c", "-o", bin, "-tags", tags, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return nil, fmt.Errorf("building the suite: %w", err)
 	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "goversion: %s\nncpu: %d\n", runtime.Version(), runtime.NumCPU())
+	fmt.Fprintf(&buf, "goversion: %s\nncpu: %d\ncgo_enabled: %s\n", runtime.Version(), runtime.NumCPU(), strings.TrimSpace(string(cgoEnabled)))
 	var runErr error
 	runBin := func(pattern string, n int) {
 		args := []string{"-test.run", "^$", "-test.bench", pattern, "-test.benchmem", "-test.v",
 			"-test.timeout", "0", "-test.count", fmt.Sprint(n), "-test.benchtime", benchtime}
 		fmt.Fprintf(os.Stderr, "bench.test %s\n", strings.Join(args, " "))
-		fmt.Fprintf(&buf, "command: go test -c && bench.test %s\n", strings.Join(args, " "))
+		fmt.Fprintf(&buf, "command: %sgo test -c -tags '%s' && bench.test %s\n", cgoPrefix, tags, strings.Join(args, " "))
 		cmd := exec.Command(bin, args...)
 		cmd.Stdout = io.MultiWriter(&buf, os.Stderr)
 		cmd.Stderr = cmd.Stdout
@@ -155,6 +168,9 @@ func machineTitle(cfg map[string]string) string {
 			}
 			parts = append(parts, v)
 		}
+	}
+	if cfg["cgo_enabled"] == "0" {
+		parts = append(parts, "CGO_ENABLED=0")
 	}
 	return "jitffi bench: " + strings.Join(parts, ", ")
 }

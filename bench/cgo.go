@@ -1,9 +1,8 @@
 //go:build linux && cgo
 
-// Package bench holds the C side of jitffi's benchmark suite: the C functions every path
-// calls, cgo's calls of them, their addresses for the other paths, and the C-to-C floor
-// loops. The benchmarks themselves are in the _test.go files; bench/README.md says how to
-// run them and shows the latest figures.
+// cgo's side of the suite: cgo's calls of the C functions (the cgo path), their addresses
+// for the other paths, and the C-to-C floor loops called through cgo.
+
 package bench
 
 /*
@@ -23,13 +22,6 @@ static uintptr_t jb_addr_sum_bytes(void) { return (uintptr_t)&jb_sum_bytes; }
 import "C"
 
 import "unsafe"
-
-// Pair, Vec3 and FPair are the Go twins of struct jb_pair, jb_vec3 and jb_fpair.
-type (
-	Pair  struct{ A, B int64 }
-	Vec3  struct{ X, Y, Z float64 }
-	FPair struct{ X, Y float32 }
-)
 
 // Addrs holds the address of each fixture, for the paths that bind by address.
 var Addrs = struct {

@@ -4,6 +4,8 @@ package jitffi_test
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -85,6 +87,83 @@ func TestCallbacksFromManyCThreads(t *testing.T) {
 	for x := int64(0); x < n; x++ {
 		if seen[x] != threads {
 			t.Fatalf("the callback saw %d %d times, want %d", x, seen[x], threads)
+		}
+	}
+}
+
+const freeStormChild = "JITFFI_FREE_STORM_CHILD"
+
+// TestFreeFromManyGoroutines has 8 goroutines make callbacks, call them through C and
+// free them at once: a third freed once, a third twice in a row, a third by two
+// goroutines at the same moment. A Free that took effect twice would hand one address to
+// two later callbacks, so all the callbacks made afterwards must have addresses of their
+// own and run their own functions. It runs in a child process, where no slot freed by an
+// earlier test comes before these. CI runs it under the race detector too.
+func TestFreeFromManyGoroutines(t *testing.T) {
+	if os.Getenv(freeStormChild) == "" {
+		if out, err := runChild(t, "TestFreeFromManyGoroutines", freeStormChild); err != nil || !strings.Contains(out, "PASS") {
+			t.Fatalf("the child failed (%v):\n%s", err, out)
+		}
+		return
+	}
+	c := openCallbackLib(t)
+	workers, rounds := 8, 3000
+	if testing.Short() || raceEnabled {
+		rounds = 600
+	}
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range rounds {
+				k := int64(w*rounds + r)
+				cb, err := jitffi.NewCallback1(func(x int64) int64 { return x + k })
+				if err != nil {
+					errs <- err
+					return
+				}
+				if got := c.call.Call(cb, 1_000_000); got != 1_000_000+k {
+					errs <- fmt.Errorf("worker %d, round %d: the callback returned %d, want %d", w, r, got, 1_000_000+k)
+					return
+				}
+				switch r % 3 {
+				case 0:
+					cb.Free()
+				case 1:
+					cb.Free()
+					cb.Free()
+				case 2:
+					var both sync.WaitGroup
+					both.Add(2)
+					for range 2 {
+						go func() { defer both.Done(); cb.Free() }()
+					}
+					both.Wait()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	n := workers * rounds
+	seen := make(map[uintptr]int, n)
+	cbs := make([]*jitffi.Callback, n)
+	for i := range cbs {
+		k := int64(i)
+		cbs[i] = newCallback(t, func(x int64) int64 { return x - k })
+		if j, dup := seen[cbs[i].Addr()]; dup {
+			t.Fatalf("callbacks %d and %d made after the frees share the address %#x", j, i, cbs[i].Addr())
+		}
+		seen[cbs[i].Addr()] = i
+	}
+	for i, cb := range cbs {
+		if got := c.call.Call(cb, 1_000_000); got != 1_000_000-int64(i) {
+			t.Fatalf("callback %d made after the frees returned %d, want %d", i, got, 1_000_000-int64(i))
 		}
 	}
 }

@@ -168,6 +168,36 @@ func TestFreeFromManyGoroutines(t *testing.T) {
 	}
 }
 
+// TestCallbackBlocks has callbacks wait on a channel that another goroutine fills while C
+// waits for them, on the goroutine that made the C call and on threads C created, with
+// GOMAXPROCS 1: the other goroutine gets to run only if a blocked callback gives its P
+// back, as a goroutine blocking in Go does.
+func TestCallbackBlocks(t *testing.T) {
+	c := openCallbackLib(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	requests, replies := make(chan int64), make(chan int64)
+	defer close(requests)
+	go func() {
+		for x := range requests {
+			replies <- x * x
+		}
+	}()
+	var mu sync.Mutex // the C threads' callbacks take turns with the one server
+	cb := newCallback(t, func(x int64) int64 {
+		mu.Lock()
+		defer mu.Unlock()
+		requests <- x
+		return <-replies
+	})
+	square := func(x int64) int64 { return x * x }
+	if got, want := c.callN.Call(cb, 200), sumOf(200, square); got != want {
+		t.Fatalf("C calling a blocking callback on the calling goroutine: sum %d, want %d", got, want)
+	}
+	if got, want := c.threads.Call(cb, 4, 100), 4*sumOf(100, square); got != want {
+		t.Fatalf("4 C threads calling a blocking callback: sum %d, want %d", got, want)
+	}
+}
+
 // TestCallbackGrowsStackAndCollects makes callbacks that grow the goroutine stack deep
 // (so the runtime copies it while C is on the call stack) and force collections, during
 // default-mode calls: the downcall stub must find its frame again, and no Go memory the

@@ -331,6 +331,9 @@ func putLEUint64(b []byte, v uint64) {
 	}
 }
 
+// oversized is a struct argument larger than all the stack a call or callback may use.
+type oversized struct{ B [jitffi.MaxStackBytes]byte }
+
 // TestCallbackRefusals checks what a callback cannot be.
 func TestCallbackRefusals(t *testing.T) {
 	cases := []struct {
@@ -358,6 +361,12 @@ func TestCallbackRefusals(t *testing.T) {
 		{"two results", func() (*jitffi.Callback, error) {
 			return jitffi.NewCallbackFunc(func() (int64, int64) { return 0, 0 })
 		}, jitffi.ErrUnsupportedType},
+		{"frame over MaxStackBytes", func() (*jitffi.Callback, error) {
+			return jitffi.NewCallback1(func(oversized) int64 { return 0 })
+		}, jitffi.ErrTooLarge},
+		{"frame over MaxStackBytes, dynamic", func() (*jitffi.Callback, error) {
+			return jitffi.NewCallbackDynamic(must(abi.ParseSignature("int64_t (int64_t, struct { char b[65504]; })")), func(*jitffi.Frame) {})
+		}, jitffi.ErrTooLarge},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

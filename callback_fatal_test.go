@@ -3,8 +3,10 @@
 package jitffi_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -61,6 +63,36 @@ func TestCallbackDuringFastCallIsFatal(t *testing.T) {
 	}
 	if !strings.Contains(out, "fatal error: jitffi: C code called back into Go during a call bound with Fast") {
 		t.Fatalf("the child failed without the Fast message (%v):\n%s", err, out)
+	}
+}
+
+const cThreadPanicChild = "JITFFI_C_THREAD_PANIC_CHILD"
+
+// TestCallbackPanicOnCThreadEndsProcess panics in a callback that a thread C created
+// calls, in a child process: no Go code is below the callback on that thread to recover
+// it, so, as for a cgo //export function, the process ends with the panic's message.
+func TestCallbackPanicOnCThreadEndsProcess(t *testing.T) {
+	if os.Getenv(cThreadPanicChild) != "" {
+		c := openCallbackLib(t)
+		cb := newCallback(t, func(x int64) int64 {
+			if x == 2 {
+				panic("a panic in a callback on a C thread")
+			}
+			return x
+		})
+		defer func() {
+			fmt.Printf("the Go caller recovered %v\n", recover())
+		}()
+		c.threads.Call(cb, 1, 5)
+		t.Fatal("the C call whose thread's callback panicked returned")
+	}
+	out, err := runChild(t, "TestCallbackPanicOnCThreadEndsProcess", cThreadPanicChild)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("the child ended with %v, want exit status 2 as for an unrecovered panic:\n%s", err, out)
+	}
+	if !strings.Contains(out, "panic: a panic in a callback on a C thread\n") || strings.Contains(out, "recovered") {
+		t.Fatalf("the child (%v) did not end with the callback's panic, or its Go caller recovered it:\n%s", err, out)
 	}
 }
 

@@ -59,6 +59,7 @@ func (c *Callback) Free() {
 	chunk, i := callbackChunkOf(c.tramp.Index)
 	chunk.freed[i].stub.Store(c.rec.stub)
 	chunk.freed[i].fnPC.Store(c.rec.fnPC)
+	chunk.freed[i].sig.Store(uintptr(c.rec.sigID))
 	chunk.live[i].Store(nil)
 	jit.FreeTrampoline(c.tramp)
 }
@@ -78,6 +79,7 @@ type callbackRecord struct {
 	stub   uintptr // the upcall stub the slot jumps to
 	fnPC   uintptr // the Go function's entry, for messages
 	sig    *abi.Signature
+	sigID  uint32 // sig's number in callbackSigs
 }
 
 func (r *callbackRecord) name() string { return callbackName(r.fnPC, r.sig) }
@@ -99,34 +101,53 @@ var callbacks struct {
 
 // A callbackChunk holds the records of callbackChunkSize slots, and for each slot whose
 // callback was freed, until another callback takes it, what the message about a late
-// call needs. That second part holds no pointers, so the garbage collector neither scans
-// it nor keeps anything alive through it, however many callbacks were freed.
+// call needs: its stub, its Go function's entry and the number of its C signature in
+// callbackSigs. That second part holds no pointers, so the garbage collector neither
+// scans it nor keeps anything alive through it, however many callbacks were freed.
 type callbackChunk struct {
 	live  [callbackChunkSize]atomic.Pointer[callbackRecord]
-	freed [callbackChunkSize]struct{ stub, fnPC atomic.Uintptr }
+	freed [callbackChunkSize]struct{ stub, fnPC, sig atomic.Uintptr }
 }
 
-// upcallSigs maps the address of every upcall stub made so far to the C signature it was
-// first compiled for, which the message about a freed callback prints.
-var upcallSigs struct {
+// callbackSigs numbers the C signatures of the callbacks made so far, one number per
+// spelling, for the messages about freed callbacks: a freed slot keeps its callback's
+// number, not a pointer. (Upcall stubs are shared by every signature of the same layout,
+// so a stub cannot tell which of them a callback had.) It grows with the number of
+// distinct spellings, as the stub cache grows with the number of layouts.
+var callbackSigs struct {
 	sync.RWMutex
-	m map[uintptr]*abi.Signature
+	ids  map[string]uint32 // spelling -> number
+	list []*abi.Signature  // number -> signature
 }
 
-// noteUpcallSig records stub's signature in upcallSigs, once per stub.
-func noteUpcallSig(stub *jit.Stub) {
-	upcallSigs.RLock()
-	_, ok := upcallSigs.m[stub.Addr]
-	upcallSigs.RUnlock()
+// internCallbackSig returns the number of sig's spelling, recording sig under a new
+// number if the spelling is new.
+func internCallbackSig(sig *abi.Signature) uint32 {
+	spelling := sig.String()
+	callbackSigs.RLock()
+	id, ok := callbackSigs.ids[spelling]
+	callbackSigs.RUnlock()
 	if ok {
-		return
+		return id
 	}
-	upcallSigs.Lock()
-	if upcallSigs.m == nil {
-		upcallSigs.m = map[uintptr]*abi.Signature{}
+	callbackSigs.Lock()
+	defer callbackSigs.Unlock()
+	if id, ok = callbackSigs.ids[spelling]; !ok {
+		if callbackSigs.ids == nil {
+			callbackSigs.ids = map[string]uint32{}
+		}
+		id = uint32(len(callbackSigs.list))
+		callbackSigs.ids[spelling] = id
+		callbackSigs.list = append(callbackSigs.list, sig)
 	}
-	upcallSigs.m[stub.Addr] = stub.Plan.Sig
-	upcallSigs.Unlock()
+	return id
+}
+
+// callbackSigOf returns the signature numbered id by internCallbackSig.
+func callbackSigOf(id uint32) *abi.Signature {
+	callbackSigs.RLock()
+	defer callbackSigs.RUnlock()
+	return callbackSigs.list[id]
 }
 
 const (
@@ -176,18 +197,24 @@ func dispatchCallback(frame unsafe.Pointer) {
 	rec := chunk.live[i].Load()
 	switch {
 	case rec == nil:
-		stub, fnPC := chunk.freed[i].stub.Load(), chunk.freed[i].fnPC.Load()
-		if stub == 0 {
+		if chunk.freed[i].stub.Load() == 0 {
 			runtimeThrow(fmt.Sprintf("jitffi: C called a callback trampoline (slot %d) that no callback owns", h.Context))
 		}
-		upcallSigs.RLock()
-		sig := upcallSigs.m[stub]
-		upcallSigs.RUnlock()
-		runtimeThrow("jitffi: C called " + callbackName(fnPC, sig) + " after it was freed")
+		runtimeThrow("jitffi: C called " + freedCallbackName(chunk, i) + " after it was freed")
 	case rec.stub != h.Stub:
-		runtimeThrow("jitffi: C called " + rec.name() + " through a stale address: the callback that had it was freed and its address reused")
+		// The call read the slot's old stub before a new callback took the slot over:
+		// a late call of the callback freed before, if that one had this stub.
+		if chunk.freed[i].stub.Load() == h.Stub {
+			runtimeThrow("jitffi: C called " + freedCallbackName(chunk, i) + " after it was freed; its address now belongs to " + rec.name())
+		}
+		runtimeThrow("jitffi: C called a freed callback through an address that now belongs to " + rec.name())
 	}
 	rec.invoke(frame)
+}
+
+// freedCallbackName names the callback last freed from slot i of chunk.
+func freedCallbackName(chunk *callbackChunk, i uintptr) string {
+	return callbackName(chunk.freed[i].fnPC.Load(), callbackSigOf(uint32(chunk.freed[i].sig.Load())))
 }
 
 // newCallback makes a callback of the C signature of params and result that runs invoke,
@@ -203,7 +230,7 @@ func newCallback(fn any, params []goType, result goType, goOffsets []uintptr, go
 	key := callbackTypeKey{fn: fv.Type(), abi: cfg.abi}
 	if c, ok := callbackTypes.Load(key); ok && !cfg.fast && cfg.fixed == -1 {
 		c := c.(*callbackType)
-		return registerCallback(c.stub, c.sig, fv.Pointer(), invoke)
+		return registerCallback(c.stub, c.sig, c.sigID, fv.Pointer(), invoke)
 	}
 	if err := refuseCallbackTypes(params, result); err != nil {
 		return nil, err
@@ -212,7 +239,7 @@ func newCallback(fn any, params []goType, result goType, goOffsets []uintptr, go
 	if err != nil {
 		return nil, err
 	}
-	stub, sig, err := upcallStub(sig, cfg)
+	stub, sig, sigID, err := upcallStub(sig, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -224,8 +251,8 @@ func newCallback(fn any, params []goType, result goType, goOffsets []uintptr, go
 	if int(goResult) != stub.Layout.Result {
 		return nil, fmt.Errorf("jitffi: internal error: callback result slot at Go offset %d, stub expects %d", goResult, stub.Layout.Result)
 	}
-	callbackTypes.Store(key, &callbackType{stub: stub, sig: sig})
-	return registerCallback(stub, sig, fv.Pointer(), invoke)
+	callbackTypes.Store(key, &callbackType{stub: stub, sig: sig, sigID: sigID})
+	return registerCallback(stub, sig, sigID, fv.Pointer(), invoke)
 }
 
 // callbackTypes caches, per Go func type and target convention, the upcall stub and C
@@ -239,8 +266,9 @@ type callbackTypeKey struct {
 }
 
 type callbackType struct {
-	stub *jit.Stub
-	sig  *abi.Signature
+	stub  *jit.Stub
+	sig   *abi.Signature
+	sigID uint32
 }
 
 // refuseCallbackTypes refuses the Go types a binding converts per call but a callback
@@ -261,15 +289,15 @@ func refuseCallbackTypes(params []goType, result goType) error {
 	return nil
 }
 
-// upcallStub checks sig and the options for a callback and returns its upcall stub and
-// the callback's own copy of sig.
-func upcallStub(sig *abi.Signature, cfg bindConfig) (*jit.Stub, *abi.Signature, error) {
+// upcallStub checks sig and the options for a callback and returns its upcall stub, the
+// callback's own copy of sig and the number of its spelling in callbackSigs.
+func upcallStub(sig *abi.Signature, cfg bindConfig) (*jit.Stub, *abi.Signature, uint32, error) {
 	if err := checkRuntime(); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	sig, plan, err := prepareCallback(sig, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	opts := jit.Options{Upcall: true, Door: uint64(asm.CallbackEntryFunc())}
 	if cfg.abi != 0 && cfg.abi != abi.Host {
@@ -277,10 +305,9 @@ func upcallStub(sig *abi.Signature, cfg bindConfig) (*jit.Stub, *abi.Signature, 
 	}
 	stub, err := jit.Compile(plan, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("jitffi: compile the callback stub for %s: %w", brief(sig), err)
+		return nil, nil, 0, fmt.Errorf("jitffi: compile the callback stub for %s: %w", brief(sig), err)
 	}
-	noteUpcallSig(stub)
-	return stub, sig, nil
+	return stub, sig, internCallbackSig(sig), nil
 }
 
 // CheckCallbackSignature reports whether a callback of sig could be made with opts: nil,
@@ -312,7 +339,7 @@ func prepareCallback(sig *abi.Signature, cfg bindConfig) (*abi.Signature, *abi.P
 
 // registerCallback gives the callback a trampoline slot and registers its record under the
 // slot's index before pointing the slot at the stub.
-func registerCallback(stub *jit.Stub, sig *abi.Signature, fnPC uintptr, invoke func(unsafe.Pointer)) (*Callback, error) {
+func registerCallback(stub *jit.Stub, sig *abi.Signature, sigID uint32, fnPC uintptr, invoke func(unsafe.Pointer)) (*Callback, error) {
 	t, err := jit.NewTrampoline()
 	if err != nil {
 		return nil, fmt.Errorf("jitffi: new callback: %w", err)
@@ -321,7 +348,7 @@ func registerCallback(stub *jit.Stub, sig *abi.Signature, fnPC uintptr, invoke f
 		jit.FreeTrampoline(t)
 		return nil, fmt.Errorf("jitffi: new callback: more than %d callbacks alive at once: %w", MaxCallbacks, ErrTooLarge)
 	}
-	rec := &callbackRecord{invoke: invoke, stub: stub.Addr, fnPC: fnPC, sig: sig}
+	rec := &callbackRecord{invoke: invoke, stub: stub.Addr, fnPC: fnPC, sig: sig, sigID: sigID}
 	chunk, i := callbackChunkOf(t.Index)
 	chunk.live[i].Store(rec)
 	if err := jit.SetTrampoline(t, stub.Addr, uintptr(t.Index)); err != nil {

@@ -4,6 +4,7 @@ package jitffi_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/jitffi/jitffi"
 	"github.com/jitffi/jitffi/abi"
-	"github.com/jitffi/jitffi/internal/ctest"
 )
 
 // callbackLib binds the C side of the callback tests (fixtures.CallbacksSource).
@@ -88,6 +88,113 @@ func TestCallbacksFromManyCThreads(t *testing.T) {
 		if seen[x] != threads {
 			t.Fatalf("the callback saw %d %d times, want %d", x, seen[x], threads)
 		}
+	}
+}
+
+const freeStormChild = "JITFFI_FREE_STORM_CHILD"
+
+// TestFreeFromManyGoroutines has 8 goroutines make callbacks, call them through C and
+// free them at once: a third freed once, a third twice in a row, a third by two
+// goroutines at the same moment. A Free that took effect twice would hand one address to
+// two later callbacks, so all the callbacks made afterwards must have addresses of their
+// own and run their own functions. It runs in a child process, where no slot freed by an
+// earlier test comes before these. CI runs it under the race detector too.
+func TestFreeFromManyGoroutines(t *testing.T) {
+	if os.Getenv(freeStormChild) == "" {
+		if out, err := runChild(t, "TestFreeFromManyGoroutines", freeStormChild); err != nil || !strings.Contains(out, "PASS") {
+			t.Fatalf("the child failed (%v):\n%s", err, out)
+		}
+		return
+	}
+	c := openCallbackLib(t)
+	workers, rounds := 8, 3000
+	if testing.Short() || raceEnabled {
+		rounds = 600
+	}
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range rounds {
+				k := int64(w*rounds + r)
+				cb, err := jitffi.NewCallback1(func(x int64) int64 { return x + k })
+				if err != nil {
+					errs <- err
+					return
+				}
+				if got := c.call.Call(cb, 1_000_000); got != 1_000_000+k {
+					errs <- fmt.Errorf("worker %d, round %d: the callback returned %d, want %d", w, r, got, 1_000_000+k)
+					return
+				}
+				switch r % 3 {
+				case 0:
+					cb.Free()
+				case 1:
+					cb.Free()
+					cb.Free()
+				case 2:
+					var both sync.WaitGroup
+					both.Add(2)
+					for range 2 {
+						go func() { defer both.Done(); cb.Free() }()
+					}
+					both.Wait()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	n := workers * rounds
+	seen := make(map[uintptr]int, n)
+	cbs := make([]*jitffi.Callback, n)
+	for i := range cbs {
+		k := int64(i)
+		cbs[i] = newCallback(t, func(x int64) int64 { return x - k })
+		if j, dup := seen[cbs[i].Addr()]; dup {
+			t.Fatalf("callbacks %d and %d made after the frees share the address %#x", j, i, cbs[i].Addr())
+		}
+		seen[cbs[i].Addr()] = i
+	}
+	for i, cb := range cbs {
+		if got := c.call.Call(cb, 1_000_000); got != 1_000_000-int64(i) {
+			t.Fatalf("callback %d made after the frees returned %d, want %d", i, got, 1_000_000-int64(i))
+		}
+	}
+}
+
+// TestCallbackBlocks has callbacks wait on a channel that another goroutine fills while C
+// waits for them, on the goroutine that made the C call and on threads C created, with
+// GOMAXPROCS 1: the other goroutine gets to run only if a blocked callback gives its P
+// back, as a goroutine blocking in Go does.
+func TestCallbackBlocks(t *testing.T) {
+	c := openCallbackLib(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	requests, replies := make(chan int64), make(chan int64)
+	defer close(requests)
+	go func() {
+		for x := range requests {
+			replies <- x * x
+		}
+	}()
+	var mu sync.Mutex // the C threads' callbacks take turns with the one server
+	cb := newCallback(t, func(x int64) int64 {
+		mu.Lock()
+		defer mu.Unlock()
+		requests <- x
+		return <-replies
+	})
+	square := func(x int64) int64 { return x * x }
+	if got, want := c.callN.Call(cb, 200), sumOf(200, square); got != want {
+		t.Fatalf("C calling a blocking callback on the calling goroutine: sum %d, want %d", got, want)
+	}
+	if got, want := c.threads.Call(cb, 4, 100), 4*sumOf(100, square); got != want {
+		t.Fatalf("4 C threads calling a blocking callback: sum %d, want %d", got, want)
 	}
 }
 
@@ -224,6 +331,9 @@ func putLEUint64(b []byte, v uint64) {
 	}
 }
 
+// oversized is a struct argument larger than all the stack a call or callback may use.
+type oversized struct{ B [jitffi.MaxStackBytes]byte }
+
 // TestCallbackRefusals checks what a callback cannot be.
 func TestCallbackRefusals(t *testing.T) {
 	cases := []struct {
@@ -251,6 +361,12 @@ func TestCallbackRefusals(t *testing.T) {
 		{"two results", func() (*jitffi.Callback, error) {
 			return jitffi.NewCallbackFunc(func() (int64, int64) { return 0, 0 })
 		}, jitffi.ErrUnsupportedType},
+		{"frame over MaxStackBytes", func() (*jitffi.Callback, error) {
+			return jitffi.NewCallback1(func(oversized) int64 { return 0 })
+		}, jitffi.ErrTooLarge},
+		{"frame over MaxStackBytes, dynamic", func() (*jitffi.Callback, error) {
+			return jitffi.NewCallbackDynamic(must(abi.ParseSignature("int64_t (int64_t, struct { char b[65504]; })")), func(*jitffi.Frame) {})
+		}, jitffi.ErrTooLarge},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -333,61 +449,4 @@ func TestCreateFreeCyclesKeepMemoryFlat(t *testing.T) {
 	if rss1 > rss0+16<<20 {
 		t.Errorf("RSS grew from %d KiB to %d KiB over %d create/free cycles", rss0>>10, rss1>>10, n)
 	}
-}
-
-const freedCallbackChild = "JITFFI_FREED_CALLBACK_CHILD"
-
-//go:noinline
-func namedCallbackForTheFatalMessage(x int64) int64 { return x }
-
-// TestFreedCallbackIsFatal calls a freed callback from C in a child process, which must
-// die with a fatal error naming the callback.
-func TestFreedCallbackIsFatal(t *testing.T) {
-	c := openCallbackLib(t)
-	if os.Getenv(freedCallbackChild) != "" {
-		cb := must(jitffi.NewCallback1(namedCallbackForTheFatalMessage))
-		addr := cb.Addr()
-		cb.Free()
-		callAt := must(jitffi.Bind2[uintptr, int64, int64](fixtureLib(t, "callbacks"), "cb_call"))
-		callAt.Call(addr, 1)
-		t.Fatal("the freed callback's call returned")
-	}
-	_ = c
-	out, err := runChild(t, "TestFreedCallbackIsFatal", freedCallbackChild)
-	if err == nil {
-		t.Fatalf("the child exited normally:\n%s", out)
-	}
-	want := "fatal error: jitffi: C called callback github.com/jitffi/jitffi_test.namedCallbackForTheFatalMessage (int64_t (int64_t)) after it was freed"
-	if !strings.Contains(out, want) {
-		t.Fatalf("the child failed without %q (%v):\n%s", want, err, out)
-	}
-}
-
-const fastCallbackChild = "JITFFI_FAST_CALLBACK_CHILD"
-
-// TestCallbackDuringFastCallIsFatal makes a Fast call of C code that calls a callback, in
-// a child process, which must die with a fatal error naming Fast.
-func TestCallbackDuringFastCallIsFatal(t *testing.T) {
-	if os.Getenv(fastCallbackChild) != "" {
-		lib := fixtureLib(t, "callbacks")
-		call := must(jitffi.Bind2[*jitffi.Callback, int64, int64](lib, "cb_call", jitffi.Fast()))
-		call.Call(newCallback(t, func(x int64) int64 { return x }), 1)
-		t.Fatal("the callback during a Fast call returned")
-	}
-	out, err := runChild(t, "TestCallbackDuringFastCallIsFatal", fastCallbackChild)
-	if err == nil {
-		t.Fatalf("the child exited normally:\n%s", out)
-	}
-	if !strings.Contains(out, "fatal error: jitffi: C code called back into Go during a call bound with Fast") {
-		t.Fatalf("the child failed without the Fast message (%v):\n%s", err, out)
-	}
-}
-
-// runChild runs the test binary again for the one test named, with env set to 1.
-func runChild(t *testing.T, test, env string) (string, error) {
-	t.Helper()
-	cmd := ctest.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
-	cmd.Env = append(os.Environ(), env+"=1")
-	out, err := cmd.CombinedOutput()
-	return string(out), err
 }

@@ -24,7 +24,7 @@ func NewCallbackDynamic(sig *abi.Signature, fn func(*Frame), opts ...Option) (*C
 	if fn == nil {
 		return nil, fmt.Errorf("jitffi: new callback: nil func: %w", ErrUnsupportedType)
 	}
-	stub, sig, err := upcallStub(sig, newBindConfig(opts))
+	stub, sig, sigID, err := upcallStub(sig, newBindConfig(opts))
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func NewCallbackDynamic(sig *abi.Signature, fn func(*Frame), opts ...Option) (*C
 		fn(f)
 		f.upcall = nil
 	}
-	return registerCallback(stub, sig, reflect.ValueOf(fn).Pointer(), invoke)
+	return registerCallback(stub, sig, sigID, reflect.ValueOf(fn).Pointer(), invoke)
 }
 
 // NewCallbackFunc returns a C function pointer that calls fn, a func of any type whose
@@ -82,10 +82,10 @@ func NewCallbackFunc(fn any, opts ...Option) (*Callback, error) {
 	if err != nil {
 		return nil, err
 	}
-	stub, sig, err := upcallStub(sig, cfg)
+	stub, sig, sigID, err := upcallStub(sig, cfg)
 	if err != nil {
 		return nil, err
 	}
 	layout = stub.Layout
-	return registerCallback(stub, sig, v.Pointer(), invoke)
+	return registerCallback(stub, sig, sigID, v.Pointer(), invoke)
 }

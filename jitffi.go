@@ -185,7 +185,12 @@ func (lib *Library) Lookup(symbol string) (uintptr, error) {
 }
 
 // lookupFunc returns the address of a function and the origin of the bindings made of it.
+// It checks the platform first, so that where jitffi cannot call C a bind fails with the
+// reason (ErrUnsupportedPlatform, ErrNoCgo) even given the nil Library a failed Open left.
 func (lib *Library) lookupFunc(symbol string) (uintptr, origin, error) {
+	if err := checkRuntime(); err != nil {
+		return 0, origin{}, err
+	}
 	addr, err := lib.Lookup(symbol)
 	if err != nil {
 		return 0, origin{}, err

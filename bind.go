@@ -45,7 +45,7 @@ type binding struct {
 	// library) goes through slowCall.
 	mode uint8
 	fast bool
-	// lib is the state of the Library the function came from, which every call checks
+	// lib is the state of the Library the function came from, whose closed flag run checks
 	// (unowned for a raw address); symbol names the function in messages.
 	lib    *libState
 	symbol string

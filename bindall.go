@@ -40,6 +40,9 @@ func BindAll(lib *Library, ptr any, opts ...Option) error {
 	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("jitffi: BindAll: got %T, want a pointer to a struct of bindings: %w", ptr, ErrNotFunc)
 	}
+	if err := checkRuntime(); err != nil {
+		return err
+	}
 	if lib == nil || lib.l == nil {
 		return fmt.Errorf("jitffi: BindAll: %w", ErrNilLibrary)
 	}

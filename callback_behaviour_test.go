@@ -379,8 +379,7 @@ func TestCallbackRefusals(t *testing.T) {
 }
 
 // TestManyLiveCallbacks keeps 10^6 callbacks alive at once, calls a sample of them from C
-// and frees them all. -short (the other Go versions and emulated arm64 in CI) and the race
-// detector make it 2*10^4.
+// and frees them all. -short (emulated arm64 in CI) and the race detector make it 2*10^4.
 func TestManyLiveCallbacks(t *testing.T) {
 	n := 1_000_000
 	if testing.Short() || raceEnabled {

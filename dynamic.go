@@ -2,7 +2,6 @@ package jitffi
 
 import (
 	"fmt"
-	"syscall"
 	"unsafe"
 
 	"github.com/jitffi/jitffi/abi"
@@ -66,9 +65,9 @@ func (d *Dynamic) NewFrame() *Frame {
 func (d *Dynamic) Call(f *Frame) { d.call(f, false) }
 
 // CallErrno is Call that also returns errno as read right after the call.
-func (d *Dynamic) CallErrno(f *Frame) syscall.Errno {
+func (d *Dynamic) CallErrno(f *Frame) Errno {
 	d.call(f, true)
-	return syscall.Errno(uint32(f.header().Errno))
+	return Errno(uint32(f.header().Errno))
 }
 
 func (d *Dynamic) call(f *Frame, withErrno bool) {

@@ -3,7 +3,6 @@
 package jitffi
 
 import (
-	"syscall"
 	"unsafe"
 
 	"github.com/jitffi/jitffi/asm"
@@ -64,7 +63,7 @@ func (f Func0[R]) Call() R {
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func0[R]) CallErrno() (R, syscall.Errno) {
+func (f Func0[R]) CallErrno() (R, Errno) {
 	var fr frame0[R]
 	t := f.b
 	if t == nil {
@@ -79,7 +78,7 @@ func (f Func0[R]) CallErrno() (R, syscall.Errno) {
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -109,7 +108,7 @@ func (f NoEscapeFunc0[R]) Call() R {
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc0[R]) CallErrno() (R, syscall.Errno) {
+func (f NoEscapeFunc0[R]) CallErrno() (R, Errno) {
 	var fr frame0[R]
 	t := f.b
 	if t == nil {
@@ -124,7 +123,7 @@ func (f NoEscapeFunc0[R]) CallErrno() (R, syscall.Errno) {
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame1[A1, R any] struct {
@@ -187,7 +186,7 @@ func (f Func1[A1, R]) Call(a1 A1) R {
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
+func (f Func1[A1, R]) CallErrno(a1 A1) (R, Errno) {
 	var fr frame1[A1, R]
 	t := f.b
 	if t == nil {
@@ -206,7 +205,7 @@ func (f Func1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -237,7 +236,7 @@ func (f NoEscapeFunc1[A1, R]) Call(a1 A1) R {
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
+func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, Errno) {
 	var fr frame1[A1, R]
 	t := f.b
 	if t == nil {
@@ -253,7 +252,7 @@ func (f NoEscapeFunc1[A1, R]) CallErrno(a1 A1) (R, syscall.Errno) {
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame2[A1, A2, R any] struct {
@@ -318,7 +317,7 @@ func (f Func2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
+func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, Errno) {
 	var fr frame2[A1, A2, R]
 	t := f.b
 	if t == nil {
@@ -338,7 +337,7 @@ func (f Func2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -370,7 +369,7 @@ func (f NoEscapeFunc2[A1, A2, R]) Call(a1 A1, a2 A2) R {
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
+func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, Errno) {
 	var fr frame2[A1, A2, R]
 	t := f.b
 	if t == nil {
@@ -387,7 +386,7 @@ func (f NoEscapeFunc2[A1, A2, R]) CallErrno(a1 A1, a2 A2) (R, syscall.Errno) {
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame3[A1, A2, A3, R any] struct {
@@ -454,7 +453,7 @@ func (f Func3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) {
+func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, Errno) {
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
 	if t == nil {
@@ -475,7 +474,7 @@ func (f Func3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) 
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -510,7 +509,7 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) Call(a1 A1, a2 A2, a3 A3) R {
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall.Errno) {
+func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, Errno) {
 	var fr frame3[A1, A2, A3, R]
 	t := f.b
 	if t == nil {
@@ -528,7 +527,7 @@ func (f NoEscapeFunc3[A1, A2, A3, R]) CallErrno(a1 A1, a2 A2, a3 A3) (R, syscall
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame4[A1, A2, A3, A4, R any] struct {
@@ -597,7 +596,7 @@ func (f Func4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, syscall.Errno) {
+func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, Errno) {
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
 	if t == nil {
@@ -619,7 +618,7 @@ func (f Func4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, sysc
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -655,7 +654,7 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4) R {
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, syscall.Errno) {
+func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) (R, Errno) {
 	var fr frame4[A1, A2, A3, A4, R]
 	t := f.b
 	if t == nil {
@@ -674,7 +673,7 @@ func (f NoEscapeFunc4[A1, A2, A3, A4, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4) 
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame5[A1, A2, A3, A4, A5, R any] struct {
@@ -745,7 +744,7 @@ func (f Func5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) R 
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) (R, syscall.Errno) {
+func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) (R, Errno) {
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
 	if t == nil {
@@ -768,7 +767,7 @@ func (f Func5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -805,7 +804,7 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) (R, syscall.Errno) {
+func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5) (R, Errno) {
 	var fr frame5[A1, A2, A3, A4, A5, R]
 	t := f.b
 	if t == nil {
@@ -825,7 +824,7 @@ func (f NoEscapeFunc5[A1, A2, A3, A4, A5, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame6[A1, A2, A3, A4, A5, A6, R any] struct {
@@ -898,7 +897,7 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) (R, syscall.Errno) {
+func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) (R, Errno) {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
 	if t == nil {
@@ -922,7 +921,7 @@ func (f Func6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, 
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -960,7 +959,7 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) (R, syscall.Errno) {
+func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6) (R, Errno) {
 	var fr frame6[A1, A2, A3, A4, A5, A6, R]
 	t := f.b
 	if t == nil {
@@ -981,7 +980,7 @@ func (f NoEscapeFunc6[A1, A2, A3, A4, A5, A6, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame7[A1, A2, A3, A4, A5, A6, A7, R any] struct {
@@ -1056,7 +1055,7 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, a4 A4, a
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) (R, syscall.Errno) {
+func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) (R, Errno) {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
 	if t == nil {
@@ -1081,7 +1080,7 @@ func (f Func7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -1120,7 +1119,7 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) Call(a1 A1, a2 A2, a3 A3, 
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) (R, syscall.Errno) {
+func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7) (R, Errno) {
 	var fr frame7[A1, A2, A3, A4, A5, A6, A7, R]
 	t := f.b
 	if t == nil {
@@ -1142,7 +1141,7 @@ func (f NoEscapeFunc7[A1, A2, A3, A4, A5, A6, A7, R]) CallErrno(a1 A1, a2 A2, a3
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame8[A1, A2, A3, A4, A5, A6, A7, A8, R any] struct {
@@ -1219,7 +1218,7 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 A3, a4 A
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) (R, syscall.Errno) {
+func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) (R, Errno) {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
 	if t == nil {
@@ -1245,7 +1244,7 @@ func (f Func8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3,
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -1285,7 +1284,7 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) Call(a1 A1, a2 A2, a3 
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) (R, syscall.Errno) {
+func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8) (R, Errno) {
 	var fr frame8[A1, A2, A3, A4, A5, A6, A7, A8, R]
 	t := f.b
 	if t == nil {
@@ -1308,7 +1307,7 @@ func (f NoEscapeFunc8[A1, A2, A3, A4, A5, A6, A7, A8, R]) CallErrno(a1 A1, a2 A2
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R any] struct {
@@ -1387,7 +1386,7 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2, a3 A3, 
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) (R, syscall.Errno) {
+func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) (R, Errno) {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
 	if t == nil {
@@ -1414,7 +1413,7 @@ func (f Func9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -1455,7 +1454,7 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) Call(a1 A1, a2 A2,
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) (R, syscall.Errno) {
+func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9) (R, Errno) {
 	var fr frame9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]
 	t := f.b
 	if t == nil {
@@ -1479,7 +1478,7 @@ func (f NoEscapeFunc9[A1, A2, A3, A4, A5, A6, A7, A8, A9, R]) CallErrno(a1 A1, a
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R any] struct {
@@ -1560,7 +1559,7 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, a2 A2, a
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) (R, syscall.Errno) {
+func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) (R, Errno) {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
 	if t == nil {
@@ -1588,7 +1587,7 @@ func (f Func10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -1630,7 +1629,7 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) Call(a1 A1, 
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) (R, syscall.Errno) {
+func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10) (R, Errno) {
 	var fr frame10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]
 	t := f.b
 	if t == nil {
@@ -1655,7 +1654,7 @@ func (f NoEscapeFunc10[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, R]) CallErrno(a1
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R any] struct {
@@ -1738,7 +1737,7 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1 A1, a2 
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) (R, syscall.Errno) {
+func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) (R, Errno) {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
 	if t == nil {
@@ -1767,7 +1766,7 @@ func (f Func11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -1810,7 +1809,7 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) Call(a1
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) (R, syscall.Errno) {
+func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11) (R, Errno) {
 	var fr frame11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]
 	t := f.b
 	if t == nil {
@@ -1836,7 +1835,7 @@ func (f NoEscapeFunc11[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, R]) CallErr
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R any] struct {
@@ -1921,7 +1920,7 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Call(a1 A1
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) (R, syscall.Errno) {
+func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) (R, Errno) {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
 	if t == nil {
@@ -1951,7 +1950,7 @@ func (f Func12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -1995,7 +1994,7 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) (R, syscall.Errno) {
+func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12) (R, Errno) {
 	var fr frame12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]
 	t := f.b
 	if t == nil {
@@ -2022,7 +2021,7 @@ func (f NoEscapeFunc12[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, R]) Ca
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R any] struct {
@@ -2109,7 +2108,7 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) Call(
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) (R, syscall.Errno) {
+func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) (R, Errno) {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
 	if t == nil {
@@ -2140,7 +2139,7 @@ func (f Func13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallE
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -2185,7 +2184,7 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) (R, syscall.Errno) {
+func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13) (R, Errno) {
 	var fr frame13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R]
 	t := f.b
 	if t == nil {
@@ -2213,7 +2212,7 @@ func (f NoEscapeFunc13[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, R
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R any] struct {
@@ -2302,7 +2301,7 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) (R, syscall.Errno) {
+func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) (R, Errno) {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
 	if t == nil {
@@ -2334,7 +2333,7 @@ func (f Func14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) 
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -2380,7 +2379,7 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) (R, syscall.Errno) {
+func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14) (R, Errno) {
 	var fr frame14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, R]
 	t := f.b
 	if t == nil {
@@ -2409,7 +2408,7 @@ func (f NoEscapeFunc14[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R any] struct {
@@ -2500,7 +2499,7 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) (R, syscall.Errno) {
+func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) (R, Errno) {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
 	if t == nil {
@@ -2533,7 +2532,7 @@ func (f Func15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -2580,7 +2579,7 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) (R, syscall.Errno) {
+func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15) (R, Errno) {
 	var fr frame15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, R]
 	t := f.b
 	if t == nil {
@@ -2610,7 +2609,7 @@ func (f NoEscapeFunc15[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 type frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R any] struct {
@@ -2703,7 +2702,7 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 
 // CallErrno calls the C function and returns errno (GetLastError on Windows) as the stub read it
 // right after the call, before any other code on the thread could change it.
-func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) (R, syscall.Errno) {
+func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) (R, Errno) {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
 	if t == nil {
@@ -2737,7 +2736,7 @@ func (f Func16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15,
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }
 
 // NoEscape returns a view of f whose calls let pointer arguments stay where they are (on
@@ -2785,7 +2784,7 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 }
 
 // CallErrno calls the C function and returns errno as read right after the call.
-func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) (R, syscall.Errno) {
+func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]) CallErrno(a1 A1, a2 A2, a3 A3, a4 A4, a5 A5, a6 A6, a7 A7, a8 A8, a9 A9, a10 A10, a11 A11, a12 A12, a13 A13, a14 A14, a15 A15, a16 A16) (R, Errno) {
 	var fr frame16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, R]
 	t := f.b
 	if t == nil {
@@ -2816,5 +2815,5 @@ func (f NoEscapeFunc16[A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A
 	default:
 		t.slowCall(unsafe.Pointer(&fr))
 	}
-	return fr.r.v, syscall.Errno(uint32(fr.Errno))
+	return fr.r.v, Errno(uint32(fr.Errno))
 }

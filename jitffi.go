@@ -149,15 +149,19 @@ func OpenFirst(names []string, opts ...LoadOption) (*Library, error) {
 //
 // A function bound from lib (Bind0..Bind16, BindFunc, BindDynamic, and their NoEscape
 // views) that is called after Close returns panics with a message naming the library and
-// the symbol, instead of jumping into memory that may no longer hold the library. Each
-// call pays for that with one ordinary load of a flag that Close sets.
+// the symbol, instead of jumping into memory that may no longer hold the library. A typed
+// call (Bind0..Bind16 and NoEscape) pays nothing for that: it already branches on its
+// binding's call mode (default, Fast, or conversions to make), and Close switches the mode
+// of every binding of lib to the path that makes conversions, which checks lib's closed
+// flag and panics. BindFunc and Dynamic calls always take that path: each loads the flag
+// (a plain load, no atomic operation) and branches on it.
 //
 // Close does not wait for calls in progress, and cannot make them safe: a call that is
-// running inside the library when Close unloads it, or one that read the flag just
-// before Close set it, runs on in unmapped code and may crash the process; the race
-// detector reports such a Close. Making that safe would need every call to announce its
-// start and end with atomic read-modify-write operations, which would cost more than a
-// Fast call does in all, so jitffi leaves it to the program: end every call, and every
+// running inside the library when Close unloads it, or one that read the mode or the flag
+// just before Close set them, runs on in unmapped code and may crash the process; the
+// race detector reports such a Close. Making that safe would need every call to announce
+// its start and end with atomic read-modify-write operations, which would cost more than
+// a Fast call does in all, so jitffi leaves it to the program: end every call, and every
 // goroutine that may still make one, before Close. Functions bound at raw addresses
 // (Bind1At, BindDynamicAt, BindFuncAt, addresses from Lookup) belong to no Library as far
 // as jitffi knows, and are not checked.
@@ -186,7 +190,12 @@ func (lib *Library) Lookup(symbol string) (uintptr, error) {
 }
 
 // lookupFunc returns the address of a function and the origin of the bindings made of it.
+// It checks the platform first, so that where jitffi cannot call C a bind fails with the
+// reason (ErrUnsupportedPlatform, ErrNoCgo) even given the nil Library a failed Open left.
 func (lib *Library) lookupFunc(symbol string) (uintptr, origin, error) {
+	if err := checkRuntime(); err != nil {
+		return 0, origin{}, err
+	}
 	addr, err := lib.Lookup(symbol)
 	if err != nil {
 		return 0, origin{}, err

@@ -30,9 +30,9 @@ func panicMessage(f func()) (msg string) {
 	return ""
 }
 
-// TestCallAfterClosePanics calls every kind of binding of a library that was closed and
-// unloaded: each call jumped into unmapped memory (SIGSEGV) and must now panic naming the
-// library and the symbol.
+// TestCallAfterClosePanics calls every kind of binding, made one at a time or by BindAll,
+// of a library that was closed and unloaded: each call jumped into unmapped memory
+// (SIGSEGV) and must now panic naming the library and the symbol.
 func TestCallAfterClosePanics(t *testing.T) {
 	lib := fixtureLib(t, "loader") // no one else loads it, so Close unloads it
 	add := must(jitffi.Bind2[int32, int32, int32](lib, "jitffi_add"))
@@ -49,8 +49,19 @@ func TestCallAfterClosePanics(t *testing.T) {
 	fr := dyn.NewFrame()
 	fr.Arg(0)[0], fr.Arg(1)[0] = 2, 3
 	dyn.Call(fr)
-	if got := add.Call(2, 3) + fast.Call(2, 3) + reflected(2, 3) + int32(fr.Result()[0]); got != 20 {
-		t.Fatalf("before Close: sums %d, want 20", got)
+	var all struct {
+		Add       jitffi.Func2[int32, int32, int32]         `c:"jitffi_add"`
+		Fast      jitffi.Func2[int32, int32, int32]         `c:"jitffi_add,fast"`
+		Func      func(int32, int32) int32                  `c:"jitffi_add"`
+		FuncErrno func(int32, int32) (int32, syscall.Errno) `c:"jitffi_add"`
+	}
+	if err := jitffi.BindAll(lib, &all); err != nil {
+		t.Fatal(err)
+	}
+	allErrno, _ := all.FuncErrno(2, 3)
+	if got := add.Call(2, 3) + fast.Call(2, 3) + reflected(2, 3) + int32(fr.Result()[0]) +
+		all.Add.Call(2, 3) + all.Fast.Call(2, 3) + all.Func(2, 3) + allErrno; got != 40 {
+		t.Fatalf("before Close: sums %d, want 40", got)
 	}
 
 	if err := lib.Close(); err != nil {
@@ -66,6 +77,12 @@ func TestCallAfterClosePanics(t *testing.T) {
 		"BindFunc with errno": func() { reflectedErrno(1, 2) },
 		"Dynamic Call":        func() { dyn.Call(fr) },
 		"Dynamic CallErrno":   func() { dyn.CallErrno(fr) },
+		"BindAll Call":        func() { all.Add.Call(1, 2) },
+		"BindAll CallErrno":   func() { all.Add.CallErrno(1, 2) },
+		"BindAll Fast":        func() { all.Fast.Call(1, 2) },
+		"BindAll NoEscape":    func() { all.Fast.NoEscape().Call(1, 2) },
+		"BindAll func":        func() { all.Func(1, 2) },
+		"BindAll func errno":  func() { all.FuncErrno(1, 2) },
 	} {
 		msg := panicMessage(call)
 		if !strings.Contains(msg, "jitffi_add") || !strings.Contains(msg, fixtures.Ext) || !strings.Contains(msg, "closed") {

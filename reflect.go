@@ -3,12 +3,11 @@ package jitffi
 import (
 	"fmt"
 	"reflect"
-	"syscall"
 
 	"github.com/jitffi/jitffi/asm"
 )
 
-var errnoType = reflect.TypeFor[syscall.Errno]()
+var errnoType = reflect.TypeFor[Errno]()
 
 // BindFunc binds symbol in lib to a Go function and stores it in *fptr, which must be a
 // variable of func type:
@@ -105,7 +104,7 @@ func makeFunc(v reflect.Value, ft reflect.Type, params []goType, result goType, 
 			out = append(out, fr.Elem().Field(len(args)+1).Field(1))
 		}
 		if withErrno {
-			out = append(out, reflect.ValueOf(syscall.Errno(uint32(h.Errno))))
+			out = append(out, reflect.ValueOf(Errno(uint32(h.Errno))))
 		}
 		return out
 	}))

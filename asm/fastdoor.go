@@ -34,15 +34,9 @@ func CheckFast() error {
 }
 
 func findFastDoor() error {
-	cgocall := reflect.ValueOf(runtimeCgocall).Pointer()
-	pc, err := findCallee(cgocall, "runtime.cgocall", "runtime.asmcgocall")
+	pc, err := findABI0Callee(reflect.ValueOf(runtimeCgocall).Pointer(), "runtime.cgocall", "runtime.asmcgocall")
 	if err != nil {
 		return err
-	}
-	// An ABIInternal wrapper of an assembly function is named like the function and calls
-	// it; the ABI0 function itself calls nothing of its own name.
-	if inner, _ := findCallee(pc, "runtime.asmcgocall", "runtime.asmcgocall"); inner != 0 {
-		return fmt.Errorf("asm: %#x named runtime.asmcgocall is an ABI wrapper of %#x, not the ABI0 function: %w", pc, inner, ErrFastUnavailable)
 	}
 	asmcgocallPC = pc
 	if err := probeFastDoor(); err != nil {
@@ -50,6 +44,22 @@ func findFastDoor() error {
 		return err
 	}
 	return nil
+}
+
+// findABI0Callee returns the entry of the one function named callee that the function at
+// entry, named caller, calls directly (see findCallee), and refuses it if it is an ABI
+// wrapper rather than the assembly function itself.
+func findABI0Callee(entry uintptr, caller, callee string) (uintptr, error) {
+	pc, err := findCallee(entry, caller, callee)
+	if err != nil {
+		return 0, err
+	}
+	// An ABIInternal wrapper of an assembly function is named like the function and calls
+	// it; the ABI0 function itself calls nothing of its own name.
+	if inner, _ := findCallee(pc, callee, callee); inner != 0 {
+		return 0, fmt.Errorf("asm: %#x named %s is an ABI wrapper of %#x, not the ABI0 function: %w", pc, callee, inner, ErrFastUnavailable)
+	}
+	return pc, nil
 }
 
 // findCallee returns the entry of the one function that the function at entry, named
@@ -110,14 +120,19 @@ func probeFastDoor() error {
 	var fr fastProbeFrame
 	fr.Stub = fastProbeStub()
 	CallFast(unsafe.Pointer(&fr))
-	here := uintptr(unsafe.Pointer(&fr))
+	return judgeProbe(fr.Mark, fr.SP, uintptr(unsafe.Pointer(&fr)))
+}
+
+// judgeProbe checks what the probe stub recorded, mark and the stack pointer sp it ran on,
+// when called from a frame at here.
+func judgeProbe(mark, sp, here uintptr) error {
 	switch {
-	case fr.Mark != fastProbeMark:
-		return fmt.Errorf("asm: a probe call through runtime.asmcgocall did not run (mark %#x): %w", fr.Mark, ErrFastUnavailable)
-	case fr.SP%16 != probeSPMod16:
-		return fmt.Errorf("asm: runtime.asmcgocall called the probe with sp %#x, not aligned as the C ABI requires: %w", fr.SP, ErrFastUnavailable)
-	case fr.SP > here-sameStackDistance && fr.SP < here+sameStackDistance:
-		return fmt.Errorf("asm: runtime.asmcgocall ran the probe at sp %#x, on the goroutine stack (frame at %#x), not the system stack: %w", fr.SP, here, ErrFastUnavailable)
+	case mark != fastProbeMark:
+		return fmt.Errorf("asm: a probe call through runtime.asmcgocall did not run (mark %#x): %w", mark, ErrFastUnavailable)
+	case sp%16 != probeSPMod16:
+		return fmt.Errorf("asm: runtime.asmcgocall called the probe with sp %#x, not aligned as the C ABI requires: %w", sp, ErrFastUnavailable)
+	case sp > here-sameStackDistance && sp < here+sameStackDistance:
+		return fmt.Errorf("asm: runtime.asmcgocall ran the probe at sp %#x, on the goroutine stack (frame at %#x), not the system stack: %w", sp, here, ErrFastUnavailable)
 	}
 	return nil
 }

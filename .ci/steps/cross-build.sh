@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The module must compile, and vet, for every platform Go supports, so a portable program
-# can import jitffi and fall back where it does not run. Then, on linux/386 (which this
-# amd64 machine runs natively), the refusal is checked for real: Open and binds fail with
+# can import jitffi and fall back where it does not run (plan9/amd64 stands for a system
+# whose syscall package has no Errno). Then, on linux/386 (which this amd64 machine runs
+# natively), the refusal is checked for real: Open and binds fail with
 # ErrUnsupportedPlatform, and explain still explains.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -12,6 +13,7 @@ linux/amd64 linux/arm64 linux/386 linux/arm linux/riscv64 linux/ppc64le linux/s3
 windows/amd64 windows/arm64 windows/386
 darwin/amd64 darwin/arm64
 freebsd/amd64 freebsd/arm64 freebsd/386
+plan9/amd64
 "
 for pair in $pairs; do
 	printf '%-16s' "$pair"

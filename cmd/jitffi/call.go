@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"syscall"
 	"unsafe"
 
 	"github.com/jitffi/jitffi"
@@ -94,7 +93,7 @@ func cmdCall(args []string, stdout, stderr io.Writer) int {
 	for i, b := range encoded {
 		copy(frame.Arg(i), b)
 	}
-	var errno syscall.Errno
+	var errno jitffi.Errno
 	if *withErrno {
 		errno = fn.CallErrno(frame)
 	} else {
@@ -166,7 +165,7 @@ func declaresFunc(p abi.Parser, name string) bool {
 
 // errnoText describes an error code as "ERANGE (34): numerical result out of range", or
 // "0" for no error.
-func errnoText(e syscall.Errno) string {
+func errnoText(e jitffi.Errno) string {
 	if e == 0 {
 		return "0"
 	}

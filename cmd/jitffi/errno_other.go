@@ -2,7 +2,7 @@
 
 package main
 
-import "syscall"
+import "github.com/jitffi/jitffi"
 
 // errnoName returns "": on this system the error codes' symbolic names are not known.
-func errnoName(syscall.Errno) string { return "" }
+func errnoName(jitffi.Errno) string { return "" }

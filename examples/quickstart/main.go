@@ -7,7 +7,8 @@
 //
 // The libraries' names differ between the systems (libc.so.6 and libm.so.6 on Linux,
 // ucrtbase.dll and msvcrt.dll on Windows), and so does the way C functions report errors:
-// platform_unix.go and platform_windows.go hold what differs.
+// platform_unix.go and platform_windows.go hold what differs (platform_plan9.go only lets
+// the tour compile where jitffi binds nothing).
 //
 // Each step binds a C function to Go types once, then calls it like a Go function. A
 // binding is made once and reused: it costs a signature classification and a stub compile

@@ -30,6 +30,9 @@ const (
 	strto64Name = "strtol"
 )
 
+// crtNames are the C runtimes TestErrnoFrom reads errno from: glibc's.
+var crtNames = []string{libcName}
+
 // stdioFuncs is what TestBindAll binds from stdioName: a struct
 // tag is a constant, and snprintf's name differs between systems.
 type stdioFuncs struct {

@@ -28,6 +28,10 @@ const (
 	strto64Name = "strtoll"
 )
 
+// crtNames are the C runtimes TestErrnoFrom reads errno from: the Universal C Runtime
+// and the older msvcrt.dll (mingw-w64's default), each with an errno of its own.
+var crtNames = []string{"ucrtbase.dll", "msvcrt.dll"}
+
 // stdioFuncs is what TestBindAll binds from stdioName: a struct
 // tag is a constant, and snprintf's name differs between systems.
 type stdioFuncs struct {

@@ -184,22 +184,27 @@ func TestSysVCallsSetAL(t *testing.T) {
 const cERANGE = 34
 
 // TestErrnoFrom reads the C runtime's errno after strtol overflows: on Windows, where
-// CallErrno otherwise returns GetLastError, through the runtime's own _errno; elsewhere the
-// same errno CallErrno reads anyway. Before the call the stub clears it, so a success
-// reports 0.
+// CallErrno otherwise returns GetLastError, through the runtime's own _errno, for each C
+// runtime a program may call (crtNames); elsewhere the same errno CallErrno reads anyway.
+// Before the call the stub clears it, so a success reports 0.
 func TestErrnoFrom(t *testing.T) {
-	crt := openLib(t, libcName)
-	strtol := must(jitffi.Bind3[string, **byte, jitffi.Int, jitffi.Long](crt, "strtol", jitffi.ErrnoFrom(crt)))
-	v, errno := strtol.CallErrno("99999999999999999999999", nil, 10)
-	if errno != cERANGE || v <= 0 {
-		t.Errorf("strtol overflow = %d, errno %d; want the largest long and ERANGE (%d)", v, errno, cERANGE)
-	}
-	if v, errno := strtol.CallErrno("42", nil, 10); v != 42 || errno != 0 {
-		t.Errorf("strtol(42) = %d, errno %d; want 42, 0", v, errno)
+	for _, name := range crtNames {
+		t.Run(name, func(t *testing.T) {
+			crt := openLib(t, name)
+			strtol := must(jitffi.Bind3[string, **byte, jitffi.Int, jitffi.Long](crt, "strtol", jitffi.ErrnoFrom(crt)))
+			v, errno := strtol.CallErrno("99999999999999999999999", nil, 10)
+			if errno != cERANGE || v <= 0 {
+				t.Errorf("strtol overflow = %d, errno %d; want the largest long and ERANGE (%d)", v, errno, cERANGE)
+			}
+			if v, errno := strtol.CallErrno("42", nil, 10); v != 42 || errno != 0 {
+				t.Errorf("strtol(42) = %d, errno %d; want 42, 0", v, errno)
+			}
+		})
 	}
 	// dlsym finds __errno_location through any library's dependencies; GetProcAddress
 	// looks at the library's own exports only.
 	if runtime.GOOS == "windows" {
+		crt := openLib(t, libcName)
 		if _, err := jitffi.Bind1[string, jitffi.Int](crt, "strlen", jitffi.ErrnoFrom(fixtureLib(t, "values"))); !errors.Is(err, jitffi.ErrSymbolNotFound) {
 			t.Errorf("ErrnoFrom a library without the C runtime's errno function: %v", err)
 		}

@@ -4,6 +4,7 @@ package jitffi_test
 
 import (
 	"errors"
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -49,7 +50,7 @@ func TestGlobal(t *testing.T) {
 	if s != nil {
 		t.Errorf("GlobalSlice with a negative length returned %d elements", len(s))
 	}
-	_, err = jitffi.GlobalSlice[[2]int64](lib, "ctype_rows", 1<<62)
+	_, err = jitffi.GlobalSlice[[2]int64](lib, "ctype_rows", math.MaxInt)
 	check("length beyond the address space", err, jitffi.ErrBadLength, "ctype_rows")
 
 	_, err = jitffi.Global[int64](nil, "ctype_count")

@@ -22,6 +22,10 @@ func BenchmarkCall(b *testing.B) {
 	b.Run("struct-floatx2", benchFPair)
 	b.Run("ptr-len-64B", benchSumBytes)
 	b.Run("snprintf-variadic", benchSnprintf)
+	b.Run("strlen-string-19B", benchStrlenString(shortString))
+	b.Run("strlen-ptr-19B", benchStrlenPtr(shortString))
+	b.Run("strlen-string-4KiB", benchStrlenString(longString))
+	b.Run("strlen-ptr-4KiB", benchStrlenPtr(longString))
 }
 
 // BenchmarkLib calls real libraries from Debian packages: zlib and sqlite3. One op is one

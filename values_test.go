@@ -41,15 +41,24 @@ func TestStringArguments(t *testing.T) {
 	}
 }
 
-// TestStringArgumentsAllocateNothing checks that a call with a short string argument
-// allocates nothing once the buffer pools are warm.
+// TestStringArgumentsAllocateNothing checks that a call with a string argument of up to
+// 65535 bytes allocates nothing once the buffer pools are warm, and that a longer one
+// gets a buffer of its own, as the README says.
 func TestStringArgumentsAllocateNothing(t *testing.T) {
 	lib := fixtureLib(t, "values")
 	strlen := must(jitffi.Bind1[string, uint64](lib, "val_strlen"))
-	s := "a string of moderate length"
-	strlen.Call(s)
-	if n := testing.AllocsPerRun(1000, func() { strlen.Call(s) }); n != 0 {
-		t.Errorf("a call with a %d-byte string allocates %v times", len(s), n)
+	for _, n := range []int{0, 27, 63, 64, 4095, 4096, 16384, 65535, 65536} {
+		s := strings.Repeat("s", n)
+		if got := strlen.Call(s); got != uint64(n) {
+			t.Fatalf("strlen of a %d-byte string = %d", n, got)
+		}
+		allocs := testing.AllocsPerRun(100, func() { strlen.Call(s) })
+		if n < 65536 && allocs != 0 {
+			t.Errorf("a call with a %d-byte string allocates %v times", n, allocs)
+		}
+		if n >= 65536 && allocs < 1 {
+			t.Errorf("a call with a %d-byte string allocates %v times: the README says it gets a buffer of its own", n, allocs)
+		}
 	}
 }
 

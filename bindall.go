@@ -33,12 +33,13 @@ import (
 // cache, one write into the code arena), and a field whose signature was bound before
 // costs a cache look-up.
 //
-// Batching saves little else: each new signature still costs its own classification and
-// assembly, and a func field its own frame type and reflect.MakeFunc, as in a separate
+// That saves no measurable time: each new signature still costs its own classification
+// and assembly, and a func field its own frame type and reflect.MakeFunc, as in a separate
 // bind. Measured (BenchmarkBind/BindAll-100 and BindFunc-100 in bench/, the README's
-// "Performance"): 100 func fields of new signatures took 4.7 ms through one BindAll and
-// 5.3 ms through 100 BindFunc calls (4.3 and 5.0 ms of CPU), with as many allocations and
-// as much executable memory per function either way.
+// "Performance"): 100 func fields of new signatures took 4.20 ms through one BindAll and
+// 4.24 ms through 100 BindFunc calls (5.4 and 5.7 ms of CPU, the collector's included),
+// with as many allocations and as much executable memory per function either way.
+// BindAll is for the single error and the optional fields, not for speed.
 func BindAll(lib *Library, ptr any, opts ...Option) error {
 	v := reflect.ValueOf(ptr)
 	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {

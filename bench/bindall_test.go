@@ -17,7 +17,10 @@ import (
 	"github.com/jupiterrider/ffi"
 )
 
-const noBatchBind = "no batch-binding API: its binds one by one are the BindFunc-100 row"
+const (
+	noBatchBind       = "no batch-binding API: its binds one by one are the BindFunc-100 row"
+	noLibffiFreshBind = "libffi: nothing to bind but a cif per signature, which the N-new-signatures rows measure"
+)
 
 // sameSizeKinds are the member kinds of the structs the BindAll-100 and BindFunc-100 rows
 // bind. Those structs all have sameSizeMembers members, so that the two rows, which run
@@ -145,7 +148,7 @@ func benchBindAll100(b *testing.B) {
 	cell(b, pathJitFast, jit(jitffi.Fast()))
 	skipCell(b, pathPurego, "purego: "+noBatchBind)
 	skipCell(b, pathSyscallN, noBindSyscallN)
-	skipCell(b, pathLibffi, "libffi: "+noBatchBind)
+	skipCell(b, pathLibffi, noLibffiFreshBind)
 	skipCell(b, pathFloor, noBindFloor)
 }
 
@@ -202,6 +205,6 @@ func benchBindFunc100(b *testing.B) {
 		cpu.report(b)
 	})
 	skipCell(b, pathSyscallN, noBindSyscallN)
-	skipCell(b, pathLibffi, "libffi: a cif per signature, measured in the N-new-signatures rows")
+	skipCell(b, pathLibffi, noLibffiFreshBind)
 	skipCell(b, pathFloor, noBindFloor)
 }

@@ -3,16 +3,26 @@
 package jitffi_test
 
 import (
+	"cmp"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/jitffi/jitffi"
 	"github.com/jitffi/jitffi/internal/fixtures"
 )
 
-// TestBindAll binds a struct of typed bindings and funcs in one call.
+// TestBindAll binds structs of typed bindings and funcs in one call each.
 func TestBindAll(t *testing.T) {
+	t.Run("strings-slices", testBindAllValues)
+	t.Run("callbacks-variadic-optional", testBindAllCallbacksVariadicOptional)
+}
+
+// testBindAllValues binds fields with string, slice and string-result types, an optional
+// field whose symbol is missing and an untagged field.
+func testBindAllValues(t *testing.T) {
 	var v struct {
 		Strlen   jitffi.Func1[string, jitffi.SizeT]         `c:"val_strlen"`
 		Sum      jitffi.Func2[[]int32, jitffi.SizeT, int64] `c:"val_sum_i32,fast"`
@@ -42,6 +52,63 @@ func TestBindAll(t *testing.T) {
 			}()
 			f.Call()
 		}()
+	}
+}
+
+// testBindAllCallbacksVariadicOptional binds, through BindAll, fields whose parameters
+// are *jitffi.Callback (C calls the callback: qsort's comparator, and cb_call's function
+// through a func field), a C variadic function through the variadic=N tag (snprintf with
+// a double, whose name stdioFuncs gives per system), and optional fields, present and
+// absent.
+func testBindAllCallbacksVariadicOptional(t *testing.T) {
+	stdio := openLib(t, stdioName)
+	var c struct {
+		Qsort   jitffi.Func4[[]jitffi.Int, jitffi.SizeT, jitffi.SizeT, *jitffi.Callback, jitffi.Void] `c:"qsort"`
+		Abs     jitffi.Func1[jitffi.Int, jitffi.Int]                                                  `c:"abs,optional"`
+		Missing func() jitffi.Int                                                                     `c:"jitffi_no_such_function,optional"`
+	}
+	var f stdioFuncs
+	for _, p := range []any{&c, &f} {
+		if err := jitffi.BindAll(stdio, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	calls := 0
+	compare := must(jitffi.NewCallback2(func(a, b *jitffi.Int) jitffi.Int {
+		calls++
+		return jitffi.Int(cmp.Compare(*a, *b))
+	}))
+	defer compare.Free()
+	data := []jitffi.Int{5, -1, 3, 9, 0, -7}
+	c.Qsort.Call(data, jitffi.SizeT(len(data)), jitffi.SizeT(unsafe.Sizeof(data[0])), compare)
+	if !slices.Equal(data, []jitffi.Int{-7, -1, 0, 3, 5, 9}) || calls == 0 {
+		t.Errorf("qsort through a BindAll field: %v after %d comparator calls", data, calls)
+	}
+
+	buf := make([]byte, 32)
+	n := f.Snprintf.Call(buf, jitffi.SizeT(len(buf)), "%d|%.3f|%s", -7, 2.71828, "end")
+	if got := string(buf[:max(n, 0)]); got != "-7|2.718|end" {
+		t.Errorf("%s with variadic=3 wrote %q (%d), want \"-7|2.718|end\"", snprintfName, got, n)
+	}
+
+	if got := c.Abs.Call(-12); got != 12 {
+		t.Errorf("optional field whose symbol exists: abs(-12) = %d", got)
+	}
+	if c.Missing != nil {
+		t.Error("the optional field whose symbol is missing was set")
+	}
+
+	var cb struct {
+		Call func(*jitffi.Callback, int64) int64 `c:"cb_call"`
+	}
+	if err := jitffi.BindAll(fixtureLib(t, "callbacks"), &cb); err != nil {
+		t.Fatal(err)
+	}
+	triple := must(jitffi.NewCallback1(func(x int64) int64 { return 3 * x }))
+	defer triple.Free()
+	if got := cb.Call(triple, -1<<40); got != -3<<40 {
+		t.Errorf("cb_call(triple, -2^40) through a func field = %d, want %d", got, int64(-3<<40))
 	}
 }
 

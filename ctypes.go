@@ -5,7 +5,10 @@ package jitffi
 // Go's int would be 64 bits. They are defined types, as cgo's C.int is: convert Go values
 // to them explicitly. The integer types whose width or signedness differs between
 // platforms (Char, Long, ULong, WChar) are defined per platform in ctypes_*.go; the README's
-// type table says what each is where.
+// type table says what each is where. They follow each platform's C on every platform the
+// package compiles for, also those where jitffi binds nothing (TestCTypesOnEveryTarget
+// compares them with clang's), but for wasm: there Go's pointers are 64 bits and C's
+// (wasm32) 32, so SizeT, SSizeT, IntPtrT, UIntPtrT and PtrDiffT cannot be C's.
 type (
 	// SChar is C's signed char.
 	SChar int8

@@ -1,11 +1,10 @@
-//go:build !windows
+//go:build !windows && !(386 || arm || mips || mipsle || wasm)
 
 package jitffi
 
-// The C types that differ between platforms, as LP64 systems (Linux, macOS, the BSDs)
-// define them.
+// C's long as the 64-bit Unix systems (LP64: Linux, macOS, the BSDs, ...) define it.
 type (
-	// Long is C's long: 64 bits on LP64 systems, 32 on Windows.
+	// Long is C's long: 64 bits here; 32 on Windows and on 32-bit systems.
 	Long int64
 	// ULong is C's unsigned long.
 	ULong uint64

@@ -22,12 +22,16 @@ var (
 	ErrSymbolNotFound = loader.ErrSymbolNotFound
 	// ErrNilLibrary: a nil *Library was used.
 	ErrNilLibrary = errors.New("nil library")
-	// ErrNilAddress: a function was bound at address 0.
-	ErrNilAddress = errors.New("nil function address")
+	// ErrNilAddress: a function was bound at address 0, or the symbol of a global variable
+	// (Global, GlobalSlice) has the address NULL.
+	ErrNilAddress = errors.New("nil address")
 	// ErrUnsupportedType: a Go type has no C equivalent (or its layout cannot match C's).
 	ErrUnsupportedType = errors.New("unsupported type")
 	// ErrBadVariadic: the variadic split is out of range for the function's parameters.
 	ErrBadVariadic = errors.New("bad variadic split")
+	// ErrBadLength: GlobalSlice was given a negative length, or one whose elements would
+	// not fit in the address space.
+	ErrBadLength = errors.New("bad length")
 	// ErrTooManyParams: more parameters than MaxParams.
 	ErrTooManyParams = errors.New("too many parameters")
 	// ErrTooLarge: by-value arguments or result need more than MaxStackBytes of stack.

@@ -7,12 +7,20 @@
 //	cos, err := jitffi.Bind1[float64, float64](libm, "cos")
 //	y := cos.Call(1.0)
 //
-// The examples (with Bind1, Bind2, Func3.CallErrno, Variadic, NewCallback2, BindAll and
-// BindDynamic) show the rest: C type names that say what a C declaration says ([Int],
-// [Long], [SizeT], ...), Go strings and slices as arguments and a char* result as a
-// string, errno, variadic functions, callbacks that run Go code for C ([Callback]), a whole
-// library bound from one struct ([BindAll]), and a function whose signature is read at run
-// time from header text ([BindDynamic], abi.Parser).
+// The package's examples, shown with this documentation and run by go test on Linux and
+// on Windows, show the rest, one each:
+//   - Open, [Bind2] and Call on C's pow;
+//   - C type names that say what a C declaration says ([Int], [Long], [SizeT], ...), with
+//     [Bind1] on abs and labs;
+//   - Go strings and slices as arguments, and a char* result as a string, with [Bind2];
+//   - errno, read right after the call by [Func3.CallErrno] (on Windows, the C runtime's
+//     errno through [ErrnoFrom]);
+//   - a C variadic function, snprintf, bound with [Variadic];
+//   - a callback that runs Go code for C, qsort's comparator, made by [NewCallback2] and
+//     passed as a [*Callback];
+//   - a whole library bound from one struct by [BindAll];
+//   - a function whose signature is read at run time from header text by
+//     [github.com/jitffi/jitffi/abi.Parser] and bound by [BindDynamic].
 //
 // Binding maps the Go types to C types (see the README's table), classifies the signature
 // under the host's C calling convention (package abi), and compiles a stub for exactly that
@@ -24,17 +32,17 @@
 //
 // By default a call goes through runtime.cgocall, like a cgo call: a C function that blocks
 // releases its P, and the garbage collector keeps running, and the C function may call
-// back into Go through a Callback. The Fast option skips that scheduler transition; it is
-// only for short C functions that never block and never call back into Go (see Fast).
+// back into Go through a [Callback]. The [Fast] option skips that scheduler transition; it
+// is only for short C functions that never block and never call back into Go (see [Fast]).
 //
 // # Pointers
 //
 // Every pointer argument stays alive until the call returns, and, as with cgo, pointer
 // arguments escape to the heap, so C never receives the address of a goroutine stack
-// (stacks move when they grow). A binding's NoEscape view skips that escape: use it only
-// when the C function neither keeps the pointer after returning nor calls back into Go.
-// As with cgo, C must not keep Go pointers after the call returns, and Go memory handed to
-// C must not itself hold Go pointers.
+// (stacks move when they grow). A binding's NoEscape view ([Func1.NoEscape] and the
+// others) skips that escape: use it only when the C function neither keeps the pointer
+// after returning nor calls back into Go. As with cgo, C must not keep Go pointers after
+// the call returns, and Go memory handed to C must not itself hold Go pointers.
 //
 // # Requirements
 //
@@ -43,8 +51,8 @@
 // linux/arm64 a CGO_ENABLED=0 build has it from package internal/cgohooks, which needs no
 // C compiler (see the README's "Building without cgo", and its rule for programs that also
 // import purego: -tags jitffi_nocgohooks). Where neither is there, Open and every Bind
-// return an error wrapping ErrNoCgo. On platforms jitffi does not support they return an
-// error wrapping ErrUnsupportedPlatform, with or without cgo.
+// return an error wrapping [ErrNoCgo]. On platforms jitffi does not support they return an
+// error wrapping [ErrUnsupportedPlatform], with or without cgo.
 package jitffi
 
 //go:generate go run ./internal/gen

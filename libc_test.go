@@ -174,6 +174,31 @@ func TestBindFuncReflect(t *testing.T) {
 		t.Fatal(err)
 	}
 	srand(1)
+	// Results and parameters narrower than a frame slot, and structs by value: the frame
+	// BindFunc lays out pads every slot to 8 bytes, as the stub expects.
+	var div func(int32, int32) divT
+	if err := jitffi.BindFunc(libc, "div", &div); err != nil {
+		t.Fatal(err)
+	}
+	if got := div(-17, 5); got != (divT{-3, -2}) {
+		t.Errorf("div(-17, 5) = %+v", got)
+	}
+	var div64 func(int64, int64) ldivT
+	if err := jitffi.BindFunc(libc, div64Name, &div64); err != nil {
+		t.Fatal(err)
+	}
+	if got := div64(-1<<40-3, 1<<20); got != (ldivT{(-1<<40 - 3) / (1 << 20), (-1<<40 - 3) % (1 << 20)}) {
+		t.Errorf("%s = %+v", div64Name, got)
+	}
+	var fill func([]byte, jitffi.SizeT, uint8)
+	if err := jitffi.BindFunc(fixtureLib(t, "values"), "val_fill", &fill); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 5)
+	fill(buf, 4, 0xa7)
+	if string(buf) != "\xa7\xa7\xa7\xa7\x00" {
+		t.Errorf("val_fill(buf, 4, 0xa7) left %x", buf)
+	}
 }
 
 // TestZeroFuncPanics checks that calling a binding whose Bind failed is a Go panic with a

@@ -30,6 +30,15 @@ const (
 	strto64Name = "strtol"
 )
 
+// crtNames are the C runtimes TestErrnoFrom reads errno from: glibc's.
+var crtNames = []string{libcName}
+
+// stdioFuncs is what TestBindAll binds from stdioName: a struct
+// tag is a constant, and snprintf's name differs between systems.
+type stdioFuncs struct {
+	Snprintf jitffi.Func6[[]byte, jitffi.SizeT, string, jitffi.Int, float64, string, jitffi.Int] `c:"snprintf,variadic=3"`
+}
+
 // errnoCleared says whether the error code a call captures is cleared before the call:
 // errno is, as cgo does it, so a call that succeeds reports 0.
 const errnoCleared = true

@@ -28,6 +28,16 @@ const (
 	strto64Name = "strtoll"
 )
 
+// crtNames are the C runtimes TestErrnoFrom reads errno from: the Universal C Runtime
+// and the older msvcrt.dll (mingw-w64's default), each with an errno of its own.
+var crtNames = []string{"ucrtbase.dll", "msvcrt.dll"}
+
+// stdioFuncs is what TestBindAll binds from stdioName: a struct
+// tag is a constant, and snprintf's name differs between systems.
+type stdioFuncs struct {
+	Snprintf jitffi.Func6[[]byte, jitffi.SizeT, string, jitffi.Int, float64, string, jitffi.Int] `c:"_snprintf,variadic=3"`
+}
+
 // errnoCleared says whether the error code a call captures is cleared before the call.
 // On Windows it is the thread's last-error value, which Win32 functions set only on
 // failure and C runtime functions never touch: like syscall.Syscall's, it means something

@@ -3,6 +3,7 @@ package jitffi
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 
 	"github.com/jitffi/jitffi/asm"
 )
@@ -78,19 +79,19 @@ func bindFunc(o origin, addr uintptr, fptr any, opts []Option) error {
 // makeFunc sets the func variable v, of type ft, to a func that calls through b.
 func makeFunc(v reflect.Value, ft reflect.Type, params []goType, result goType, withErrno bool, b *binding) error {
 	conv := conversionsOf(params, result, b.layout)
-	frameType, err := reflectFrameType(params, result, b)
+	frame, err := reflectFrameType(params, result, b)
 	if err != nil {
 		return err
 	}
 	v.Set(reflect.MakeFunc(ft, func(args []reflect.Value) []reflect.Value {
-		fr := reflect.New(frameType)
+		fr := reflect.New(frame.t)
 		h := (*asm.Header)(fr.UnsafePointer())
 		h.Stub, h.Fn = b.stub, b.fn
 		if withErrno {
 			h.Stub = b.errnoStub()
 		}
 		for i, a := range args {
-			fr.Elem().Field(i + 1).Field(1).Set(a)
+			fr.Elem().Field(frame.slots[i]).Set(a)
 		}
 		if conv != nil {
 			conv.before(fr.UnsafePointer())
@@ -101,7 +102,7 @@ func makeFunc(v reflect.Value, ft reflect.Type, params []goType, result goType, 
 		}
 		var out []reflect.Value
 		if ft.NumOut() > 0 {
-			out = append(out, fr.Elem().Field(len(args)+1).Field(1))
+			out = append(out, fr.Elem().Field(frame.slots[len(args)]))
 		}
 		if withErrno {
 			out = append(out, reflect.ValueOf(Errno(uint32(h.Errno))))
@@ -126,24 +127,40 @@ func funcResult(ft reflect.Type) (goType, bool, error) {
 	return nil, false, fmt.Errorf("jitffi: %v: a bound func returns nothing, one value, or one value and a syscall.Errno: %w", ft, ErrUnsupportedType)
 }
 
-// reflectFrameType builds the Go struct type of a call frame for the given types, so the
-// frame is typed memory the garbage collector scans, and checks it against the stub.
-func reflectFrameType(params []goType, result goType, b *binding) (reflect.Type, error) {
-	fields := []reflect.StructField{{Name: "Header", Type: reflect.TypeFor[asm.Header]()}}
-	for i, t := range append(params, result) {
-		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("S%d", i), Type: reflect.StructOf([]reflect.StructField{
-			{Name: "Align", Type: reflect.TypeFor[[0]uint64]()},
-			{Name: "V", Type: t},
-		})})
-	}
-	ft := reflect.StructOf(fields)
-	for i, off := range b.layout.Args {
-		if int(ft.Field(i+1).Offset) != off {
-			return nil, fmt.Errorf("jitffi: internal error: reflect frame slot %d at %d, stub expects %d", i, ft.Field(i+1).Offset, off)
+// A reflectFrame is the Go struct type of a call frame for a func bound through
+// reflection, so that the frame is typed memory the garbage collector scans.
+type reflectFrame struct {
+	t reflect.Type
+	// slots holds the field index of each parameter's value, then the result's.
+	slots []int
+}
+
+// reflectFrameType builds the frame type of the given types and checks it against the
+// stub's layout. Each slot starts on an 8-byte boundary and takes a multiple of 8 bytes
+// (at least 8), as jit.LayoutOf lays slots out; explicit padding fields make that one
+// flat struct, so binding costs one reflect.StructOf instead of one per slot.
+func reflectFrameType(params []goType, result goType, b *binding) (reflectFrame, error) {
+	types := append(params[:len(params):len(params)], result)
+	fields := make([]reflect.StructField, 0, 1+2*len(types))
+	fields = append(fields, reflect.StructField{Name: "Header", Type: reflect.TypeFor[asm.Header]()})
+	slots := make([]int, len(types))
+	for i, t := range types {
+		slots[i] = len(fields)
+		fields = append(fields, reflect.StructField{Name: "S" + strconv.Itoa(i), Type: t})
+		if pad := (8 - t.Size()%8) % 8; pad != 0 || t.Size() == 0 {
+			if t.Size() == 0 {
+				pad = 8
+			}
+			fields = append(fields, reflect.StructField{Name: "P" + strconv.Itoa(i), Type: reflect.ArrayOf(int(pad), byteType)})
 		}
 	}
-	if int(ft.Field(len(params)+1).Offset) != b.layout.Result {
-		return nil, fmt.Errorf("jitffi: internal error: reflect frame result at %d, stub expects %d", ft.Field(len(params)+1).Offset, b.layout.Result)
+	ft := reflect.StructOf(fields)
+	for i, off := range append(b.layout.Args[:len(b.layout.Args):len(b.layout.Args)], b.layout.Result) {
+		if got := int(ft.Field(slots[i]).Offset); got != off {
+			return reflectFrame{}, fmt.Errorf("jitffi: internal error: reflect frame slot %d at %d, stub expects %d", i, got, off)
+		}
 	}
-	return ft, nil
+	return reflectFrame{t: ft, slots: slots}, nil
 }
+
+var byteType = reflect.TypeFor[byte]()

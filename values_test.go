@@ -41,15 +41,24 @@ func TestStringArguments(t *testing.T) {
 	}
 }
 
-// TestStringArgumentsAllocateNothing checks that a call with a short string argument
-// allocates nothing once the buffer pools are warm.
+// TestStringArgumentsAllocateNothing checks that a call with a string argument of up to
+// 65535 bytes allocates nothing once the buffer pools are warm, and that a longer one
+// gets a buffer of its own, as the README says.
 func TestStringArgumentsAllocateNothing(t *testing.T) {
 	lib := fixtureLib(t, "values")
 	strlen := must(jitffi.Bind1[string, uint64](lib, "val_strlen"))
-	s := "a string of moderate length"
-	strlen.Call(s)
-	if n := testing.AllocsPerRun(1000, func() { strlen.Call(s) }); n != 0 {
-		t.Errorf("a call with a %d-byte string allocates %v times", len(s), n)
+	for _, n := range []int{0, 27, 63, 64, 4095, 4096, 16384, 65535, 65536} {
+		s := strings.Repeat("s", n)
+		if got := strlen.Call(s); got != uint64(n) {
+			t.Fatalf("strlen of a %d-byte string = %d", n, got)
+		}
+		allocs := testing.AllocsPerRun(100, func() { strlen.Call(s) })
+		if n < 65536 && allocs != 0 {
+			t.Errorf("a call with a %d-byte string allocates %v times", n, allocs)
+		}
+		if n >= 65536 && allocs < 1 {
+			t.Errorf("a call with a %d-byte string allocates %v times: the README says it gets a buffer of its own", n, allocs)
+		}
 	}
 }
 
@@ -184,22 +193,27 @@ func TestSysVCallsSetAL(t *testing.T) {
 const cERANGE = 34
 
 // TestErrnoFrom reads the C runtime's errno after strtol overflows: on Windows, where
-// CallErrno otherwise returns GetLastError, through the runtime's own _errno; elsewhere the
-// same errno CallErrno reads anyway. Before the call the stub clears it, so a success
-// reports 0.
+// CallErrno otherwise returns GetLastError, through the runtime's own _errno, for each C
+// runtime a program may call (crtNames); elsewhere the same errno CallErrno reads anyway.
+// Before the call the stub clears it, so a success reports 0.
 func TestErrnoFrom(t *testing.T) {
-	crt := openLib(t, libcName)
-	strtol := must(jitffi.Bind3[string, **byte, jitffi.Int, jitffi.Long](crt, "strtol", jitffi.ErrnoFrom(crt)))
-	v, errno := strtol.CallErrno("99999999999999999999999", nil, 10)
-	if errno != cERANGE || v <= 0 {
-		t.Errorf("strtol overflow = %d, errno %d; want the largest long and ERANGE (%d)", v, errno, cERANGE)
-	}
-	if v, errno := strtol.CallErrno("42", nil, 10); v != 42 || errno != 0 {
-		t.Errorf("strtol(42) = %d, errno %d; want 42, 0", v, errno)
+	for _, name := range crtNames {
+		t.Run(name, func(t *testing.T) {
+			crt := openLib(t, name)
+			strtol := must(jitffi.Bind3[string, **byte, jitffi.Int, jitffi.Long](crt, "strtol", jitffi.ErrnoFrom(crt)))
+			v, errno := strtol.CallErrno("99999999999999999999999", nil, 10)
+			if errno != cERANGE || v <= 0 {
+				t.Errorf("strtol overflow = %d, errno %d; want the largest long and ERANGE (%d)", v, errno, cERANGE)
+			}
+			if v, errno := strtol.CallErrno("42", nil, 10); v != 42 || errno != 0 {
+				t.Errorf("strtol(42) = %d, errno %d; want 42, 0", v, errno)
+			}
+		})
 	}
 	// dlsym finds __errno_location through any library's dependencies; GetProcAddress
 	// looks at the library's own exports only.
 	if runtime.GOOS == "windows" {
+		crt := openLib(t, libcName)
 		if _, err := jitffi.Bind1[string, jitffi.Int](crt, "strlen", jitffi.ErrnoFrom(fixtureLib(t, "values"))); !errors.Is(err, jitffi.ErrSymbolNotFound) {
 			t.Errorf("ErrnoFrom a library without the C runtime's errno function: %v", err)
 		}

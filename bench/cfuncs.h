@@ -37,6 +37,7 @@ double jb_floor_vec3(void *fn, int64_t n);
 double jb_floor_fpair(void *fn, int64_t n);
 uint64_t jb_floor_sum_bytes(void *fn, const uint8_t *p, size_t len, int64_t n);
 int64_t jb_floor_snprintf(void *fn, char *buf, size_t len, const char *fmt, int64_t n);
+uint64_t jb_floor_strlen(void *fn, const char *s, int64_t n);
 uint64_t jb_floor_crc32(void *fn, const uint8_t *p, unsigned len, int64_t n);
 int64_t jb_floor_compress2(void *fn, uint8_t *dst, uint64_t dstcap, const uint8_t *src, uint64_t srclen, int level, int64_t n);
 int64_t jb_floor_uncompress(void *fn, uint8_t *dst, uint64_t dstcap, const uint8_t *src, uint64_t srclen, int64_t n);

@@ -98,6 +98,13 @@ int64_t jb_floor_snprintf(void *fn, char *buf, size_t len, const char *fmt, int6
 	return s;
 }
 
+uint64_t jb_floor_strlen(void *fn, const char *s, int64_t n) {
+	size_t (*f)(const char *) = fn;
+	uint64_t sum = 0;
+	for (int64_t i = 0; i < n; i++) sum += f(s);
+	return sum;
+}
+
 uint64_t jb_floor_crc32(void *fn, const uint8_t *p, unsigned len, int64_t n) {
 	// zlib: uLong crc32(uLong crc, const Bytef *buf, uInt len)
 	unsigned long (*f)(unsigned long, const uint8_t *, unsigned) = fn;

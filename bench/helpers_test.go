@@ -29,6 +29,8 @@ const (
 	noSyscallNStructs  = "purego SyscallN: passes uintptr words only, no structs by value"
 	noPuregoVariadic   = "purego: no C variadic functions (RegisterFunc's ...any is not a C variadic call)"
 	noSyscallNVariadic = "purego SyscallN: no C variadic calls (no float arguments, AL not set)"
+	noSyscallNStrings  = "purego SyscallN: passes uintptr words only, no Go strings (see the strlen-ptr rows)"
+	noLibffiStrings    = "libffi: passes pointers to C values only, no Go strings (see the strlen-ptr rows)"
 )
 
 // cell runs one path of a benchmark as a sub-benchmark that reports allocations.

@@ -6,11 +6,13 @@ package bench
 #cgo LDFLAGS: -lz -lsqlite3
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <zlib.h>
 #include <sqlite3.h>
 #include "cfuncs.h"
 
 static uintptr_t jb_addr_snprintf(void) { return (uintptr_t)&snprintf; }
+static uintptr_t jb_addr_strlen(void) { return (uintptr_t)&strlen; }
 static uintptr_t jb_addr_crc32(void) { return (uintptr_t)&crc32; }
 static uintptr_t jb_addr_compress2(void) { return (uintptr_t)&compress2; }
 static uintptr_t jb_addr_uncompress(void) { return (uintptr_t)&uncompress; }
@@ -28,9 +30,10 @@ import (
 
 // LibAddrs holds the addresses cgo's linker resolved, for the floor loops.
 var LibAddrs = struct {
-	Snprintf, Crc32, Compress2, Uncompress, SqliteReset, SqliteStep, SqliteColumnInt uintptr
+	Snprintf, Strlen, Crc32, Compress2, Uncompress, SqliteReset, SqliteStep, SqliteColumnInt uintptr
 }{
 	Snprintf:        uintptr(C.jb_addr_snprintf()),
+	Strlen:          uintptr(C.jb_addr_strlen()),
 	Crc32:           uintptr(C.jb_addr_crc32()),
 	Compress2:       uintptr(C.jb_addr_compress2()),
 	Uncompress:      uintptr(C.jb_addr_uncompress()),
@@ -51,6 +54,27 @@ func CgoSnprintf(buf, format []byte, i int32, d float64) int32 {
 func FloorSnprintf(fn uintptr, buf, format []byte, n int) int64 {
 	return int64(C.jb_floor_snprintf(ptr(fn), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)),
 		(*C.char)(unsafe.Pointer(&format[0])), C.int64_t(n)))
+}
+
+// CgoStrlen is strlen of the NUL-terminated bytes at the start of p, a buffer made
+// beforehand: no copy.
+func CgoStrlen(p []byte) uint64 {
+	return uint64(C.strlen((*C.char)(unsafe.Pointer(&p[0]))))
+}
+
+// CgoStrlenString is strlen of a Go string as a cgo program passes one: C.CString (a
+// malloc'ed NUL-terminated copy), the call, and C.free.
+func CgoStrlenString(s string) uint64 {
+	cs := C.CString(s)
+	n := C.strlen(cs)
+	C.free(unsafe.Pointer(cs))
+	return uint64(n)
+}
+
+// FloorStrlen calls strlen(p) n times from C, p being NUL-terminated, and sums the
+// results.
+func FloorStrlen(fn uintptr, p []byte, n int) uint64 {
+	return uint64(C.jb_floor_strlen(ptr(fn), (*C.char)(unsafe.Pointer(&p[0])), C.int64_t(n)))
 }
 
 // CgoCrc32 is zlib's crc32(crc, p, len(p)).

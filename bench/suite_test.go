@@ -23,6 +23,10 @@ func BenchmarkCall(b *testing.B) {
 	b.Run("struct-floatx2", benchFPair)
 	b.Run("ptr-len-64B", benchSumBytes)
 	b.Run("snprintf-variadic", benchSnprintf)
+	b.Run("strlen-string-19B", benchStrlenString(shortString))
+	b.Run("strlen-ptr-19B", benchStrlenPtr(shortString))
+	b.Run("strlen-string-4KiB", benchStrlenString(longString))
+	b.Run("strlen-ptr-4KiB", benchStrlenPtr(longString))
 }
 
 // BenchmarkLib calls real libraries from Debian packages: zlib and sqlite3. One op is one
@@ -44,8 +48,10 @@ func BenchmarkCallback(b *testing.B) {
 }
 
 // BenchmarkBind measures what binding costs: a signature never seen before (cold), one
-// already bound (cached), 100 and 1000 never-seen signatures in one go, and the executable
-// memory each bound function takes (the exec-B/func metric, read from /proc/self/maps).
+// already bound (cached), 100 and 1000 never-seen signatures in one go, 100 func fields
+// of never-seen signatures through one BindAll against the same through 100 BindFunc
+// calls, and the executable memory each bound function takes (the exec-B/func metric,
+// read from /proc/self/maps).
 //
 // A never-seen signature is "uint16_t f(struct S)" with a struct S no earlier bind in the
 // process used (see freshFields). Each path builds its own description of it at run time
@@ -64,4 +70,6 @@ func BenchmarkBind(b *testing.B) {
 	b.Run("cold-new-signature", func(b *testing.B) { benchBindFresh(b, 1) })
 	b.Run("100-new-signatures", func(b *testing.B) { benchBindFresh(b, 100) })
 	b.Run("1000-new-signatures", func(b *testing.B) { benchBindFresh(b, 1000) })
+	b.Run("BindAll-100", benchBindAll100)
+	b.Run("BindFunc-100", benchBindFunc100)
 }

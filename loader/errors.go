@@ -2,6 +2,7 @@ package loader
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -15,6 +16,11 @@ var (
 	// ErrSymbolNotFound reports that a library has no symbol of the requested name, or that
 	// the symbol's address is NULL, which no function or object can have.
 	ErrSymbolNotFound = errors.New("loader: symbol not found")
+
+	// ErrNullSymbol reports, more precisely, a symbol that exists but whose address is NULL
+	// (an absolute symbol of value 0, an undefined weak one). It wraps ErrSymbolNotFound,
+	// so errors.Is(err, ErrSymbolNotFound) holds for such a lookup too.
+	ErrNullSymbol = fmt.Errorf("loader: the symbol's address is NULL: %w", ErrSymbolNotFound)
 
 	// ErrClosed reports an operation on a Library that was already closed (or that was never
 	// opened, such as a zero Library).

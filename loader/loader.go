@@ -89,8 +89,8 @@ func (l *Library) Path() string {
 //
 // A missing symbol returns an *Error wrapping ErrSymbolNotFound with the system's
 // explanation, and so does a symbol whose address is NULL (possible with a weak, an
-// absolute or an indirect symbol): no callable function or usable object lives at address
-// zero. After Close, Lookup returns an *Error wrapping ErrClosed.
+// absolute or an indirect symbol), whose *Error wraps ErrNullSymbol as well: no callable
+// function or usable object lives at address zero. After Close, Lookup returns an *Error wrapping ErrClosed.
 func (l *Library) Lookup(name string) (uintptr, error) {
 	if text, missing := cgoMissing(); missing {
 		return 0, &Error{Op: "lookup", Library: l.Path(), Symbol: name, Text: text, Err: ErrNoCgo}
@@ -111,7 +111,7 @@ func (l *Library) Lookup(name string) (uintptr, error) {
 		return 0, &Error{Op: "lookup", Library: l.path, Symbol: name, Text: text, Err: ErrSymbolNotFound}
 	}
 	if addr == 0 {
-		return 0, &Error{Op: "lookup", Library: l.path, Symbol: name, Text: "the symbol's address is NULL", Err: ErrSymbolNotFound}
+		return 0, &Error{Op: "lookup", Library: l.path, Symbol: name, Text: "the symbol's address is NULL", Err: ErrNullSymbol}
 	}
 	return addr, nil
 }

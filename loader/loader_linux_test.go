@@ -44,7 +44,7 @@ func TestLookupNullAddress(t *testing.T) {
 	defer lib.Close()
 	addr, err := lib.Lookup("jitffi_null_symbol")
 	le := asError(t, err, loader.ErrSymbolNotFound)
-	if addr != 0 || !strings.Contains(le.Text, "NULL") {
+	if addr != 0 || !strings.Contains(le.Text, "NULL") || !errors.Is(err, loader.ErrNullSymbol) {
 		t.Errorf("Lookup = %#x, %q", addr, err)
 	}
 	t.Logf("message: %s", err)

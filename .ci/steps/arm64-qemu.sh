@@ -48,4 +48,10 @@ for t in TestAAPCS64AgainstGCC TestStubMachineState TestSysVAgainstGCC TestAAPCS
 	TestFlushCacheInstructions TestCacheLineSizes TestAllocCodeFlushesEveryBatch TestHeaderOffsetsMatchGoAsmH; do
 	grep -q -- "^--- PASS: $t " "$log" || { echo "$t did not run and pass"; exit 1; }
 done
+# The package's testable examples (example_test.go) run as tests: all eight must pass.
+examples=$(grep -c -- '^--- PASS: Example' "$log" || true)
+if [ "$examples" -lt 8 ]; then
+	echo "only $examples of the 8 testable examples ran and passed"
+	exit 1
+fi
 echo "arm64 under qemu: $((SECONDS - start)) s"

@@ -68,4 +68,11 @@ if ! grep -a -q -- '--- PASS: TestUpcallPreservesRegisters/regs_probe_win64 ' "$
 	echo "the Win64 register probe did not run and pass"
 	exit 1
 fi
-echo "windows/amd64 under wine: all packages pass ($(grep -a -c -- '--- PASS' "$log") tests and subtests, $oracle oracle cases, $upcalls upcall oracle cases, $sysv System V cases)"
+# The package's testable examples (example_windows_test.go) run as tests with -v; all
+# eight must have run and printed their expected output.
+examples=$(grep -a -c -- '^--- PASS: Example' "$log" || true)
+if [ "$examples" -lt 8 ]; then
+	echo "only $examples of the 8 testable examples ran and passed"
+	exit 1
+fi
+echo "windows/amd64 under wine: all packages pass ($(grep -a -c -- '--- PASS' "$log") tests and subtests, $oracle oracle cases, $upcalls upcall oracle cases, $sysv System V cases, $examples examples)"

@@ -244,7 +244,7 @@ func TestUnownedTrampolineIsFatal(t *testing.T) {
 		}
 		context := uintptr(tramp.Index)
 		if which == "out of range" {
-			context = 1 << 40
+			context = jitffi.MaxCallbacks + 1 // past the last slot there can be
 		}
 		if err := jit.SetTrampoline(tramp, jitffi.CallbackStubAddr(cb), context); err != nil {
 			t.Fatal(err)

@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -102,7 +102,7 @@ func (c *cpuClock) report(b *testing.B) {
 }
 
 // checkBoundStrlen binds strlen the way the cell binds its fields (one BindAll of a
-// struct, or BindFunc), calls it and compares the result with cgo's.
+// struct, or BindFunc), calls it and compares the result with the reference's.
 func checkBoundStrlen(b *testing.B, all bool, opts ...jitffi.Option) {
 	lib := jitLib(b, bench.LibC)
 	var s struct {
@@ -117,7 +117,7 @@ func checkBoundStrlen(b *testing.B, all bool, opts ...jitffi.Option) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	agree(b, "strlen bound", s.Strlen("hello, world"), bench.CgoStrlen([]byte("hello, world\x00")))
+	agree(b, "strlen bound", s.Strlen("hello, world"), theC(b).ref.Strlen([]byte("hello, world\x00")))
 }
 
 // benchBindAll100 binds, per op, a struct of 100 func fields of never-seen signatures
@@ -192,7 +192,7 @@ func benchBindFunc100(b *testing.B) {
 		lib := puregoLib(b, bench.LibC)
 		var strlen func(string) uint64
 		purego.RegisterLibFunc(&strlen, lib, "strlen")
-		agree(b, "strlen bound", strlen("hello, world"), bench.CgoStrlen([]byte("hello, world\x00")))
+		agree(b, "strlen bound", strlen("hello, world"), theC(b).ref.Strlen([]byte("hello, world\x00")))
 		var cpu cpuClock
 		measureExec(b, perOp, func() {
 			ptrs := vars(b)

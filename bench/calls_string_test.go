@@ -1,4 +1,4 @@
-//go:build linux && cgo
+//go:build linux
 
 package bench_test
 
@@ -21,21 +21,25 @@ var (
 	longString  = strings.Repeat("x", 4096) // 4 KiB
 )
 
+// strlenRow is the name of the strlen row passing s as kind ("string" or "ptr"), the key
+// of its cgo cell.
+func strlenRow(kind, s string) string {
+	if s == shortString {
+		return "strlen-" + kind + "-19B"
+	}
+	return "strlen-" + kind + "-4KiB"
+}
+
 // benchStrlenString passes s to libc's strlen as a Go string, converted by each path the
 // way its users pass one: cgo with C.CString and C.free around the call, jitffi through a
 // string parameter (a NUL-terminated copy in a pooled buffer), purego through a string
 // parameter (its own copy). The floor is strlen called from C on a C copy.
 func benchStrlenString(s string) func(*testing.B) {
 	return func(b *testing.B) {
+		c := theC(b)
 		cs := append([]byte(s), 0)
-		want := bench.CgoStrlen(cs)
-		cell(b, pathCgo, func(b *testing.B) {
-			agree(b, "strlen", bench.CgoStrlenString(s), want)
-			b.ResetTimer()
-			for range b.N {
-				sinkU64 = bench.CgoStrlenString(s)
-			}
-		})
+		want := c.ref.Strlen(cs)
+		cgoCell(b, strlenRow("string", s))
 		jit := func(opts ...jitffi.Option) func(*testing.B) {
 			return func(b *testing.B) {
 				f := must(jitffi.Bind1[string, jitffi.SizeT](jitLib(b, bench.LibC), "strlen", opts...))(b)
@@ -60,9 +64,9 @@ func benchStrlenString(s string) func(*testing.B) {
 		skipCell(b, pathSyscallN, noSyscallNStrings)
 		skipCell(b, pathLibffi, noLibffiStrings)
 		cell(b, pathFloor, func(b *testing.B) {
-			agree(b, "floor strlen sum", bench.FloorStrlen(bench.LibAddrs.Strlen, cs, 100), 100*want)
+			agree(b, "floor strlen sum", c.floor.Strlen(c.addr.Strlen, cs, 100), 100*want)
 			b.ResetTimer()
-			bench.FloorStrlen(bench.LibAddrs.Strlen, cs, b.N)
+			c.floor.Strlen(c.addr.Strlen, cs, b.N)
 		})
 	}
 }
@@ -71,14 +75,11 @@ func benchStrlenString(s string) func(*testing.B) {
 // (a char* parameter, *byte in Go): no path copies anything.
 func benchStrlenPtr(s string) func(*testing.B) {
 	return func(b *testing.B) {
+		c := theC(b)
 		cs := append([]byte(s), 0)
 		p := &cs[0]
-		want := bench.CgoStrlen(cs)
-		cell(b, pathCgo, func(b *testing.B) {
-			for range b.N {
-				sinkU64 = bench.CgoStrlen(cs)
-			}
-		})
+		want := c.ref.Strlen(cs)
+		cgoCell(b, strlenRow("ptr", s))
 		jit := func(opts ...jitffi.Option) func(*testing.B) {
 			return func(b *testing.B) {
 				f := must(jitffi.Bind1[*byte, jitffi.SizeT](jitLib(b, bench.LibC), "strlen", opts...))(b)
@@ -124,9 +125,9 @@ func benchStrlenPtr(s string) func(*testing.B) {
 			}
 		})
 		cell(b, pathFloor, func(b *testing.B) {
-			agree(b, "floor strlen sum", bench.FloorStrlen(bench.LibAddrs.Strlen, cs, 100), 100*want)
+			agree(b, "floor strlen sum", c.floor.Strlen(c.addr.Strlen, cs, 100), 100*want)
 			b.ResetTimer()
-			bench.FloorStrlen(bench.LibAddrs.Strlen, cs, b.N)
+			c.floor.Strlen(c.addr.Strlen, cs, b.N)
 		})
 	}
 }

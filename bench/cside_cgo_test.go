@@ -20,6 +20,7 @@ func loadC() (*cSide, error) {
 			Pair: a.Pair, Vec3: a.Vec3, FPair: a.FPair, SumBytes: a.SumBytes, CbCall: bench.CbCallAddr,
 			Snprintf: l.Snprintf, Crc32: l.Crc32, Compress2: l.Compress2, Uncompress: l.Uncompress,
 			SqliteReset: l.SqliteReset, SqliteStep: l.SqliteStep, SqliteColumnInt: l.SqliteColumnInt,
+			Strlen: l.Strlen,
 		},
 		floor: cFloors{
 			Noop: bench.FloorNoop, Add: bench.FloorAdd, Sum6: bench.FloorSum6, Sum10: bench.FloorSum10,
@@ -27,12 +28,14 @@ func loadC() (*cSide, error) {
 			FPair: bench.FloorFPair, SumBytes: bench.FloorSumBytes, Snprintf: bench.FloorSnprintf,
 			Crc32: bench.FloorCrc32, Compress2: bench.FloorCompress2, Uncompress: bench.FloorUncompress,
 			SqliteScan: bench.FloorSqliteScan, RoundTrip: bench.FloorRoundTrip, Qsort: bench.CQsort,
+			Strlen: bench.FloorStrlen,
 		},
 		ref: cRefs{
 			Add: bench.CgoAdd, Fma3: bench.CgoFma3, Sum6: bench.CgoSum6, Sum10: bench.CgoSum10,
 			Mixed8: bench.CgoMixed8, Pair: bench.CgoPair, Vec3: bench.CgoVec3, FPair: bench.CgoFPair,
 			SumBytes: bench.CgoSumBytes, Snprintf: bench.CgoSnprintf, RoundTrip: bench.CgoRoundTrip,
 			Crc32: bench.CgoCrc32, Compress2: bench.CgoCompress2, CompressBound: bench.CompressBound,
+			Strlen: bench.CgoStrlen,
 		},
 		sqliteTable: bench.SqliteTable,
 	}, nil
@@ -85,6 +88,10 @@ var cgoCells = map[string]func(b *testing.B){
 			sinkFPair = bench.CgoFPair(bench.FPair{X: float32(i & 1023), Y: 0.5})
 		}
 	},
+	"strlen-string-19B":  cgoStrlenString(shortString),
+	"strlen-string-4KiB": cgoStrlenString(longString),
+	"strlen-ptr-19B":     cgoStrlenPtr(shortString),
+	"strlen-ptr-4KiB":    cgoStrlenPtr(longString),
 	"ptr-len-64B": func(b *testing.B) {
 		for range b.N {
 			sinkU64 = bench.CgoSumBytes(buf64)
@@ -134,4 +141,26 @@ var cgoCells = map[string]func(b *testing.B){
 		}
 	},
 	"qsort-1000-int32": func(b *testing.B) { sortCell(b, bench.CgoQsort) },
+}
+
+// cgoStrlenString is strlen of s as a cgo program passes a Go string: C.CString, the call,
+// C.free.
+func cgoStrlenString(s string) func(*testing.B) {
+	return func(b *testing.B) {
+		agree(b, "strlen", bench.CgoStrlenString(s), bench.CgoStrlen(append([]byte(s), 0)))
+		b.ResetTimer()
+		for range b.N {
+			sinkU64 = bench.CgoStrlenString(s)
+		}
+	}
+}
+
+// cgoStrlenPtr is strlen of NUL-terminated bytes made beforehand.
+func cgoStrlenPtr(s string) func(*testing.B) {
+	return func(b *testing.B) {
+		cs := append([]byte(s), 0)
+		for range b.N {
+			sinkU64 = bench.CgoStrlen(cs)
+		}
+	}
 }

@@ -107,6 +107,7 @@ func loadC() (*cSide, error) {
 		Snprintf: l.sym(libc, "snprintf"), Crc32: l.sym(libz, "crc32"), Compress2: l.sym(libz, "compress2"),
 		Uncompress: l.sym(libz, "uncompress"), SqliteReset: l.sym(libsqlite, "sqlite3_reset"),
 		SqliteStep: l.sym(libsqlite, "sqlite3_step"), SqliteColumnInt: l.sym(libsqlite, "sqlite3_column_int"),
+		Strlen: l.sym(libc, "strlen"),
 	}}
 	if l.err != nil {
 		return nil, l.err
@@ -202,6 +203,8 @@ func bindFloors(lib *jitffi.Library, a cAddrs) (cFloors, error) {
 	bind(err)
 	scan, err := jitffi.Bind5[uintptr, uintptr, uintptr, uintptr, int64, int64](lib, "jb_floor_sqlite_scan")
 	bind(err)
+	strlen, err := jitffi.Bind3[uintptr, *byte, int64, uint64](lib, "jb_floor_strlen")
+	bind(err)
 	roundTrip, err := jitffi.Bind1[int64, int64](lib, "jb_floor_roundtrip")
 	bind(err)
 	qsort, err := jitffi.Bind2[*int32, uintptr, jitffi.Void](lib, "jb_qsort_c")
@@ -235,6 +238,9 @@ func bindFloors(lib *jitffi.Library, a cAddrs) (cFloors, error) {
 		},
 		SqliteScan: func(stmt uintptr, n int) int64 {
 			return scan.Call(a.SqliteReset, a.SqliteStep, a.SqliteColumnInt, stmt, int64(n))
+		},
+		Strlen: func(fn uintptr, s []byte, n int) uint64 {
+			return strlen.Call(fn, &s[0], int64(n))
 		},
 		RoundTrip: func(n int) int64 { return roundTrip.Call(int64(n)) },
 		Qsort:     func(p []int32) { qsort.Call(&p[0], uintptr(len(p))) },
@@ -379,6 +385,13 @@ func (r *refProgram) refs() cRefs {
 			clear(buf)
 			copy(buf, text) // and the NUL after it
 			return int32(n)
+		},
+		Strlen: func(s []byte) uint64 {
+			in := filepath.Join(r.dir, "strlen.in")
+			if err := os.WriteFile(in, s, 0o600); err != nil {
+				panic(err)
+			}
+			return r.uint("strlen", in)
 		},
 		RoundTrip:     func(x int64) int64 { return r.int("roundtrip", x) },
 		Crc32:         func(crc uint64, p []byte) uint64 { return r.uint("crc32", crc, p) },

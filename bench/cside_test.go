@@ -27,6 +27,7 @@ type cSide struct {
 type cAddrs struct {
 	Noop, Add, Fma3, Sum6, Sum10, Mixed8, Pair, Vec3, FPair, SumBytes, CbCall        uintptr
 	Snprintf, Crc32, Compress2, Uncompress, SqliteReset, SqliteStep, SqliteColumnInt uintptr
+	Strlen                                                                           uintptr // libc's
 }
 
 // cFloors are the C-to-C floor loops: each calls the function at fn n times from C, through
@@ -38,6 +39,7 @@ type cFloors struct {
 	Fma3, Mixed8, Vec3, FPair    func(fn uintptr, n int) float64
 	SumBytes                     func(fn uintptr, p []byte, n int) uint64
 	Snprintf                     func(fn uintptr, buf, format []byte, n int) int64
+	Strlen                       func(fn uintptr, s []byte, n int) uint64 // s NUL-terminated
 	Crc32                        func(fn uintptr, p []byte, n int) uint64
 	Compress2                    func(fn uintptr, dst, src []byte, level int32, n int) int64
 	Uncompress                   func(fn uintptr, dst, src []byte, n int) int64
@@ -62,7 +64,8 @@ type cRefs struct {
 	FPair     func(bench.FPair) bench.FPair
 	SumBytes  func(p []byte) uint64
 	Snprintf  func(buf, format []byte, i int32, d float64) int32
-	RoundTrip func(x int64) int64 // jb_cb_call with a callback that adds 1
+	Strlen    func(s []byte) uint64 // s NUL-terminated
+	RoundTrip func(x int64) int64   // jb_cb_call with a callback that adds 1
 	Crc32     func(crc uint64, p []byte) uint64
 	Compress2 func(dst []byte, dstLen *uint64, src []byte, level int32) int32
 	// CompressBound is zlib's compressBound.

@@ -11,6 +11,8 @@
 //   mixed8 A B C D E F G H   -> jb_mixed8 (D and H are floats, sent as doubles)
 //   pair A B, vec3 X Y Z, fpair X Y -> the struct's members
 //   sum_bytes HEX            -> jb_sum_bytes
+//   strlen FILE              -> strlen of the NUL-terminated bytes in FILE (a file, since
+//                               the longest string is longer than a request line)
 //   snprintf SIZE FMTHEX I D -> snprintf's count, then the buffer's bytes up to the NUL, as hex
 //   roundtrip X              -> jb_cb_call with a C function that adds 1
 //   crc32 CRC HEX            -> zlib's crc32
@@ -161,6 +163,19 @@ static void serve(char *line) {
 		unsigned long len;
 		if (sscanf(a, "%lu", &len) == 1) {
 			printf("%lu\n", compressBound(len));
+			return;
+		}
+	} else if (!strcmp(op, "strlen")) {
+		char in[1024];
+		if (sscanf(a, "%1023s", in) == 1) {
+			uint8_t *s = read_file(in, &n);
+			if (!s || n == 0 || s[n - 1] != 0) {
+				printf("error strlen: %s is not a NUL-terminated string\n", in);
+				free(s);
+				return;
+			}
+			printf("%zu\n", strlen((const char *)s));
+			free(s);
 			return;
 		}
 	} else if (!strcmp(op, "compress2")) {

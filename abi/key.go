@@ -2,7 +2,6 @@ package abi
 
 import (
 	"strconv"
-	"strings"
 )
 
 // LayoutKey returns a string that is equal for two signatures exactly when every call
@@ -16,58 +15,60 @@ func LayoutKey(sig *Signature) string {
 	if sig == nil {
 		return "!nil"
 	}
-	var k keyWriter
-	b := &k.b
-	b.WriteString(strconv.Itoa(sig.Fixed))
-	b.WriteByte('(')
+	// A key is built on every bind, so it goes into one buffer that usually needs no
+	// growing, with numbers appended in place.
+	k := keyWriter{b: make([]byte, 0, 256)}
+	k.b = strconv.AppendInt(k.b, int64(sig.Fixed), 10)
+	k.b = append(k.b, '(')
 	k.left = MaxMembers + 1 + len(sig.Params)
 	k.write(sig.Result, 1)
 	for _, p := range sig.Params {
-		b.WriteByte(',')
+		k.b = append(k.b, ',')
 		k.write(p, 1)
 	}
-	b.WriteByte(')')
-	return b.String()
+	k.b = append(k.b, ')')
+	return string(k.b)
 }
 
 // A keyWriter writes layout keys, and stops descending where a walk of the type would
 // break MaxTypeDepth or MaxMembers.
 type keyWriter struct {
-	b    strings.Builder
+	b    []byte
 	left int // types still allowed to be written
 }
 
 func (k *keyWriter) write(t *Type, level int) {
-	b := &k.b
 	if k.left--; k.left < 0 || level > MaxTypeDepth+1 || t == nil {
-		b.WriteByte('!')
+		k.b = append(k.b, '!')
 		return
 	}
-	b.WriteString(strconv.Itoa(int(t.Kind)))
-	b.WriteByte(':')
-	b.WriteString(strconv.Itoa(t.size))
-	b.WriteByte('/')
-	b.WriteString(strconv.Itoa(t.align))
+	k.b = strconv.AppendInt(k.b, int64(t.Kind), 10)
+	k.b = append(k.b, ':')
+	k.b = strconv.AppendInt(k.b, int64(t.size), 10)
+	k.b = append(k.b, '/')
+	k.b = strconv.AppendInt(k.b, int64(t.align), 10)
 	if t.Packed {
-		b.WriteByte('p')
+		k.b = append(k.b, 'p')
 	}
 	if t.AlignAttr != 0 {
-		b.WriteString("a" + strconv.Itoa(t.AlignAttr))
+		k.b = append(k.b, 'a')
+		k.b = strconv.AppendInt(k.b, int64(t.AlignAttr), 10)
 	}
 	switch t.Kind {
 	case Array:
-		b.WriteString("[" + strconv.Itoa(t.Len))
+		k.b = append(k.b, '[')
+		k.b = strconv.AppendInt(k.b, int64(t.Len), 10)
 		k.write(t.Elem, level+1)
-		b.WriteByte(']')
+		k.b = append(k.b, ']')
 	case Struct, Union:
-		b.WriteByte('{')
+		k.b = append(k.b, '{')
 		for _, f := range t.Fields {
-			b.WriteString(strconv.Itoa(f.Offset))
-			b.WriteByte('@')
+			k.b = strconv.AppendInt(k.b, int64(f.Offset), 10)
+			k.b = append(k.b, '@')
 			k.write(f.Type, level+1)
-			b.WriteByte(';')
+			k.b = append(k.b, ';')
 		}
-		b.WriteByte('}')
+		k.b = append(k.b, '}')
 	}
 }
 

@@ -178,8 +178,7 @@ func checkPlan(plan *abi.Plan, opts Options, e *emitterRules) error {
 	if p.VectorCount < -1 || p.VectorCount > len(regs.FloatArgs) {
 		return fmt.Errorf("jit: plan's vector register count %d is out of range", p.VectorCount)
 	}
-	var taken [16]regTaken
-	c := regCheck{abi: p.ABI, regs: regs, used: taken[:0]}
+	c := regCheck{abi: p.ABI, regs: regs}
 	r := &p.Result
 	if r.Indirect {
 		if r.HiddenReg != regs.IndirectResult {
@@ -191,7 +190,9 @@ func checkPlan(plan *abi.Plan, opts Options, e *emitterRules) error {
 		if len(r.Parts) > 0 {
 			return fmt.Errorf("jit: an indirect result has no result registers")
 		}
-		c.used = append(c.used, regTaken{r.HiddenReg, resultAddressUser})
+		if err := c.take(r.HiddenReg, resultAddressUser); err != nil {
+			return fmt.Errorf("jit: %w", err)
+		}
 	}
 	for i := range p.Args {
 		if err := c.checkArg(p, i, e); err != nil {
@@ -209,8 +210,7 @@ func checkPlan(plan *abi.Plan, opts Options, e *emitterRules) error {
 	if len(r.Parts) > e.resultParts {
 		return fmt.Errorf("jit: result in %d parts, more than the %d an %s stub stores", len(r.Parts), e.resultParts, e.arch)
 	}
-	var resultTaken [4]regTaken
-	results := regCheck{abi: p.ABI, regs: regs, used: resultTaken[:0], results: true}
+	results := regCheck{abi: p.ABI, regs: regs, results: true}
 	for _, part := range r.Parts {
 		if err := results.part(part, p.Sig.Result.Size(), regUser{arg: resultUser}); err != nil {
 			return fmt.Errorf("jit: result: %w", err)
@@ -233,9 +233,15 @@ func within(off, n, area int) bool {
 type regCheck struct {
 	abi     abi.ABI
 	regs    *abi.Registers
-	used    []regTaken // the registers taken so far; a convention has few
-	results bool       // checking result parts, not arguments
+	used    [maxRegsTaken]regTaken // the registers taken so far: used[:n]
+	n       int
+	results bool // checking result parts, not arguments
 }
+
+// maxRegsTaken bounds the registers one plan can take: each must be one of its
+// convention's argument (or result) registers, used once, and no convention has 32. An
+// array rather than a slice keeps a check's bookkeeping off the heap.
+const maxRegsTaken = 32
 
 // A regTaken records what took a register. It is formatted only for an error, so that a
 // cold bind builds no message strings.
@@ -267,7 +273,7 @@ func (u regUser) String() string {
 
 // taken returns what took r, if anything did.
 func (c *regCheck) taken(r abi.Reg) (regUser, bool) {
-	for _, t := range c.used {
+	for _, t := range c.used[:c.n] {
 		if t.reg == r {
 			return t.what, true
 		}
@@ -291,7 +297,16 @@ func (c *regCheck) use(r abi.Reg, what regUser) error {
 	if prev, ok := c.taken(r); ok {
 		return fmt.Errorf("%v in %v, which already carries %v", what, r, prev)
 	}
-	c.used = append(c.used, regTaken{r, what})
+	return c.take(r, what)
+}
+
+// take records that what took r.
+func (c *regCheck) take(r abi.Reg, what regUser) error {
+	if c.n == len(c.used) {
+		return fmt.Errorf("%v in %v: more than %d registers taken", what, r, len(c.used))
+	}
+	c.used[c.n] = regTaken{r, what}
+	c.n++
 	return nil
 }
 

@@ -338,13 +338,11 @@ int main(void) {
 	return b.String(), nil
 }
 
-func (g *gen) checker(b *strings.Builder, c Case) {
+// callArgs declares a0, a1, ... in a C function body, each holding the case's CallArgs
+// bytes (zeroed for an empty struct), and returns those bytes and the names.
+func (g *gen) callArgs(b *strings.Builder, c Case) (args [][]byte, names []string) {
 	sig := c.Sig
-	fmt.Fprintf(b, "\n/* %s */\n", strings.ReplaceAll(sig.String(), "*/", "* /"))
-	fmt.Fprintf(b, "extern unsigned char %s_rec[];\nextern int %s_calls;\n%s;\n", c.Name, c.Name, g.prototype(c, false))
-	fmt.Fprintf(b, "int %s_check(void) {\n", c.Name)
-	args := CallArgs(sig, g.seedOf(c))
-	var names []string
+	args = CallArgs(sig, g.seedOf(c))
 	for i, p := range sig.Params {
 		fmt.Fprintf(b, "\t%s a%d;\n", g.types.Name(p), i)
 		if p.Size() == 0 {
@@ -355,6 +353,15 @@ func (g *gen) checker(b *strings.Builder, c Case) {
 		}
 		names = append(names, fmt.Sprintf("a%d", i))
 	}
+	return args, names
+}
+
+func (g *gen) checker(b *strings.Builder, c Case) {
+	sig := c.Sig
+	fmt.Fprintf(b, "\n/* %s */\n", strings.ReplaceAll(sig.String(), "*/", "* /"))
+	fmt.Fprintf(b, "extern unsigned char %s_rec[];\nextern int %s_calls;\n%s;\n", c.Name, c.Name, g.prototype(c, false))
+	fmt.Fprintf(b, "int %s_check(void) {\n", c.Name)
+	args, names := g.callArgs(b, c)
 	fmt.Fprintf(b, "\tint calls = %s_calls;\n", c.Name)
 	call := fmt.Sprintf("%s(%s)", c.Name, strings.Join(names, ", "))
 	if sig.Result.Kind == abi.Void {

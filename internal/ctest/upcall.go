@@ -84,18 +84,7 @@ func (g *gen) upcaller(b *strings.Builder, c Case) {
 	fmt.Fprintf(b, "unsigned char %s%s[%d];\n", c.Name, PassedSuffix, recordLen(sig))
 	fmt.Fprintf(b, "unsigned char %s%s[%d];\n", c.Name, GotSuffix, max(1, sig.Result.Size()))
 	fmt.Fprintf(b, "CTEST_NOIPA void %s%s(%s_fn cb) {\n", c.Name, UpcallerSuffix, c.Name)
-	args := CallArgs(sig, g.seedOf(c))
-	var names []string
-	for i, p := range sig.Params {
-		fmt.Fprintf(b, "\t%s a%d;\n", g.types.Name(p), i)
-		if p.Size() == 0 {
-			fmt.Fprintf(b, "\t__builtin_memset(&a%d, 0, sizeof a%d);\n", i, i)
-		} else {
-			fmt.Fprintf(b, "\tstatic const unsigned char x%d[] = {%s};\n", i, byteList(args[i]))
-			fmt.Fprintf(b, "\t__builtin_memcpy(&a%d, x%d, sizeof a%d);\n", i, i, i)
-		}
-		names = append(names, fmt.Sprintf("a%d", i))
-	}
+	_, names := g.callArgs(b, c)
 	// The leaves are reached by C member paths, as the callees record them, so the
 	// compiler, not package abi, decides where each one is.
 	for _, s := range RecordLayout(sig) {
